@@ -1,0 +1,17 @@
+"""selfeval: performance self-evaluation forms (绩效自评表) → validated data.
+
+>>> from extract import read_form, to_frames
+>>> form = read_form("samples/exported/seed_haizhu_2021.pdf")
+>>> frames = to_frames(form)  # indicators, budget, findings as pandas DataFrames
+"""
+
+from .api import read_forms, to_frames
+from .errors import SelfEvalError
+from .model import BudgetValue, Finding, Form, Indicator
+from .pipeline import Options, process_file, read_form
+
+__all__ = [
+    "BudgetValue", "Finding", "Form", "Indicator", "Options", "SelfEvalError",
+    "process_file", "read_form", "read_forms", "to_frames",
+]  # fmt: skip
+__version__ = "0.1.0"

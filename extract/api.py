@@ -1,0 +1,29 @@
+"""The Python API other systems call: read forms, get DataFrames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from .export import budget_frame, findings_frame, form_to_json, indicators_frame
+from .model import Form
+from .pipeline import Options, read_form
+
+__all__ = ["Options", "read_form", "to_frames", "form_to_json"]
+
+
+def to_frames(forms: Form | Iterable[Form]) -> dict[str, pd.DataFrame]:
+    """The indicators, budget and findings tables of one or more forms, as in the CSVs."""
+    items = [forms] if isinstance(forms, Form) else list(forms)
+    return {
+        "indicators": indicators_frame(items),
+        "budget": budget_frame(items),
+        "findings": findings_frame(items),
+    }
+
+
+def read_forms(paths: Iterable[str | Path], options: Options | None = None) -> list[Form]:
+    """Read several files; raises on the first bad one (use the CLI or process_file to go on)."""
+    return [read_form(p, options) for p in paths]

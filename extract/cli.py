@@ -1,0 +1,119 @@
+"""Command-line interface: ``selfeval extract INPUT... -o OUTDIR``.
+
+Exit codes:
+  0  every input converted (forms with findings count as converted)
+  1  some inputs failed; every other input was converted and written
+  2  usage error, no input found, or no input could be converted
+  3  with --strict: everything converted but some forms have findings
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from .export import FileResult, write_outputs
+from .pipeline import Options, process_file
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_FINDINGS = 0, 1, 2, 3
+INPUT_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
+def collect_inputs(inputs: list[str]) -> list[tuple[Path, str]]:
+    """(path, name in the output) for each input file; folders are searched recursively and
+    their files named relative to the folder. Missing paths are kept (they fail later)."""
+    found: list[tuple[Path, str]] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES:
+                    found.append((child, child.relative_to(path).as_posix()))
+        else:
+            found.append((path, item))
+    return found
+
+
+def run_batch(jobs: list[tuple[Path, str]], options: Options, workers: int) -> list[FileResult]:
+    """Convert every file; one bad file (or a crashed worker) never stops the others."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [process_file(path, options, name) for path, name in jobs]
+    results: dict[str, FileResult] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(process_file, path, options, name): name for path, name in jobs}
+        for future in as_completed(futures):
+            name = futures[future]
+            try:
+                results[name] = future.result()
+            except BrokenProcessPool as exc:
+                results[name] = FileResult(name, None, 0.0, f"{name}: worker crashed ({exc})")
+    return [results[name] for _, name in jobs]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="selfeval",
+        description="Turn performance self-evaluation forms (绩效自评表) into validated CSV/JSON.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n", 2)[2] if __doc__ else None,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("extract", help="convert PDFs/images (files or folders) into CSV and JSON")
+    ex.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF/PNG/JPG/TIFF files or folders")
+    ex.add_argument("-o", "--output", required=True, type=Path, help="output folder")
+    ex.add_argument("--layout", help="force a form family (default: detect)")
+    ex.add_argument("--ocr", dest="ocr_engine", help="OCR engine for scanned pages")
+    ex.add_argument("--force-ocr", action="store_true", help="OCR pages even if they have text")
+    ex.add_argument("--dpi", type=int, default=200, help="render resolution for OCR (default 200)")
+    ex.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug images here")
+    ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
+    ex.add_argument("--strict", action="store_true", help="exit 3 when any form has findings")
+    ex.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    jobs = collect_inputs(args.inputs)
+    if not jobs:
+        print("error: no input files found", file=sys.stderr)
+        return EXIT_NOTHING
+    options = Options(
+        layout=args.layout,
+        ocr_engine=args.ocr_engine,
+        force_ocr=args.force_ocr,
+        dpi=args.dpi,
+        debug_dir=args.debug,
+    )
+    workers = args.jobs or min(os.cpu_count() or 1, len(jobs))
+    results = run_batch(jobs, options, workers)
+    try:
+        paths = write_outputs(results, args.output)
+    except OSError as exc:
+        print(f"error: {args.output}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_NOTHING
+    failed = [r for r in results if r.form is None]
+    flagged = [r for r in results if r.form is not None and r.form.findings]
+    for result in failed:
+        print(f"error: {result.error}", file=sys.stderr)
+    if not args.quiet:
+        ok = len(results) - len(failed) - len(flagged)
+        print(
+            f"{len(results)} file(s): {ok} ok, {len(flagged)} flagged, {len(failed)} failed"
+            f" → {paths.get('summary', args.output)}"
+        )
+    if len(failed) == len(results):
+        return EXIT_NOTHING
+    if failed:
+        return EXIT_SOME_FAILED
+    if args.strict and flagged:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,396 @@
+"""Grid rows of a 部门整体支出绩效自评表 → a Form (header facts, budget, indicator tree)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .layout import Layout, matches
+from .model import BudgetValue, Cell, Form, Indicator, Provenance
+from .numbers import parse_int_in, parse_number, parse_percent, parse_year
+from .rows import GridRow
+from .textnorm import match_key
+
+# A data cell belongs to the header column whose span holds its left edge, give or take
+# this share of the table width (ruling lines of scans wander by a few pixels).
+COLUMN_TOLERANCE = 0.01
+NAME_ROLES = ("level1", "level2", "indicator")
+MAX_ROLE_OF = {"level1": "level1_max", "level2": "level2_max", "indicator": "max_score"}
+HIERARCHY_ROLES = ("level1", "level1_max", "level2", "level2_max")
+YEAR_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def provenance(row: GridRow, cell: Cell | None) -> Provenance | None:
+    if cell is None:
+        return None
+    return Provenance(
+        page=row.page,
+        bbox=cell.bbox.rounded(),
+        confidence=round(cell.confidence, 3),
+        source=cell.source,
+        raw_text=cell.raw_text or cell.text,
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    """A header column: its role and its span relative to the table width."""
+
+    role: str
+    start: float
+    end: float
+
+
+@dataclass
+class Section:
+    """An indicator table part: its header row's columns and its data rows."""
+
+    columns: list[Column]
+    header_key: str
+    rows: list[GridRow] = field(default_factory=list)
+
+    def cell(self, row: GridRow, role: str) -> Cell | None:
+        """The cell of ``row`` that sits in the column of ``role``."""
+        column = next((c for c in self.columns if c.role == role), None)
+        if column is None:
+            return None
+        for cell in row.cells:
+            start = row.rel(cell.bbox.x0) + COLUMN_TOLERANCE
+            if column.start <= start < column.end:
+                return cell
+        return None
+
+    def text(self, row: GridRow, role: str) -> str:
+        cell = self.cell(row, role)
+        return cell.text if cell is not None else ""
+
+
+def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
+    """The columns of an indicator header row, or None when ``row`` is not one."""
+    columns: list[Column] = []
+    last_name_role = ""
+    for cell in row.cells:
+        if not row.starts_here(cell) or not cell.text:
+            continue
+        best_role, best = "", 0.0
+        for role, synonyms in layout.columns.items():
+            score = matches(cell.text, synonyms, layout.match_threshold, contains=True)
+            if score > best:
+                best_role, best = role, score
+        if not best_role:
+            continue
+        if best_role == "weight":
+            if not last_name_role:
+                continue
+            best_role = MAX_ROLE_OF[last_name_role]
+        if best_role in NAME_ROLES:
+            last_name_role = best_role
+        columns.append(Column(best_role, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
+    roles = {c.role for c in columns}
+    if {"level1", "indicator", "score"} <= roles or {"level2", "indicator", "score"} <= roles:
+        return columns
+    return None
+
+
+def _header_key(row: GridRow) -> str:
+    return "|".join(match_key(c.text) for c in row.cells if row.starts_here(c))
+
+
+def _same_header(a: str, b: str) -> bool:
+    from .layout import similarity
+
+    return similarity(a, b) >= 0.9
+
+
+def split_sections(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], list[Section], GridRow | None]:
+    """Rows before the first indicator header, the indicator sections, and the 总分 row.
+
+    A header row equal to one seen before is a print-title repeat: it is dropped and the
+    current section goes on (its columns come from its own header, not the repeat)."""
+    preamble: list[GridRow] = []
+    sections: list[Section] = []
+    seen_headers: list[str] = []
+    total_row = None
+    for row in rows:
+        columns = header_columns(row, layout)
+        if columns is not None:
+            key = _header_key(row)
+            if sections and any(_same_header(key, seen) for seen in seen_headers):
+                continue
+            seen_headers.append(key)
+            sections.append(Section(columns, key))
+            continue
+        if not sections:
+            preamble.append(row)
+            continue
+        first = sections[-1].text(row, "level1") or (row.cells[0].text if row.cells else "")
+        if matches(first, layout.total_labels, layout.match_threshold):
+            total_row = row
+            break
+        sections[-1].rows.append(row)
+    return preamble, sections, total_row
+
+
+# ---------------------------------------------------------------- hierarchy across pages
+
+
+@dataclass
+class Piece:
+    """Consecutive data rows covered by one physical cell of a hierarchy column."""
+
+    key: object
+    text: str
+    cell: Cell | None
+    first_page: int
+    last_page: int
+    section: int
+    rows: list[int] = field(default_factory=list)
+
+
+def _pieces(entries: list[tuple[object, str, Cell | None, int, int]]) -> list[Piece]:
+    pieces: list[Piece] = []
+    for index, (key, text, cell, page, section) in enumerate(entries):
+        if pieces and key is not None and pieces[-1].key == key:
+            pieces[-1].rows.append(index)
+            pieces[-1].last_page = page
+            continue
+        pieces.append(Piece(key, text, cell, page, page, section, [index]))
+    return pieces
+
+
+def resolve_blocks(entries: list[tuple[object, str, Cell | None, int, int]]) -> list[tuple[str, Cell | None]]:
+    """Text of a hierarchy column for each data row.
+
+    A merged cell split by a page break becomes two pieces, one on each page, and its
+    label is drawn on one of them only: pieces on either side of a page break within a
+    section are joined when one of them is empty or both say the same."""
+    pieces = _pieces(entries)
+    joined: list[Piece] = []
+    for piece in pieces:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.section == piece.section
+            and prev.last_page != piece.first_page
+            and (not prev.text or not piece.text or match_key(prev.text) == match_key(piece.text))
+        ):
+            prev.rows += piece.rows
+            prev.last_page = piece.last_page
+            if not prev.text:
+                prev.text, prev.cell = piece.text, piece.cell
+            continue
+        joined.append(piece)
+    out: list[tuple[str, Cell | None]] = [("", None)] * len(entries)
+    for piece in joined:
+        for index in piece.rows:
+            out[index] = (piece.text, piece.cell)
+    return out
+
+
+# ---------------------------------------------------------------- the parts of a form
+
+
+def split_weight(name: str, layout: Layout) -> tuple[str, float | None]:
+    """``产出指标(70分)`` → (``产出指标``, 70.0)."""
+    match = layout.weight_in_name.search(name)
+    if not match:
+        return name, None
+    return name[: match.start()].strip(), parse_number(match.group(1))
+
+
+def is_placeholder(name: str, layout: Layout) -> bool:
+    return any(p.search(name) for p in layout.placeholders)
+
+
+def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]:
+    """Leaf rows of all sections with their parents resolved across page breaks."""
+    data: list[tuple[Section, GridRow]] = []
+    for section in sections:
+        for row in section.rows:
+            names = [section.text(row, r) for r in ("indicator", "max_score", "score")]
+            if not any(names):
+                continue
+            if names[0] and is_placeholder(names[0], layout):
+                continue
+            data.append((section, row))
+    resolved: dict[str, list[tuple[str, Cell | None]]] = {}
+    for role in HIERARCHY_ROLES:
+        entries = []
+        for section_index, (section, row) in enumerate(data):
+            cell = section.cell(row, role)
+            key = row.key(cell) if cell is not None else None
+            entries.append(
+                (key, cell.text if cell else "", cell, row.page, sections.index(section))
+            )
+        resolved[role] = resolve_blocks(entries)
+    # the page each resolved cell sits on, for provenance
+    page_of: dict[int, int] = {}
+    for section, row in data:
+        for cell in row.cells:
+            page_of[id(cell)] = row.page
+
+    indicators = []
+    for index, (section, row) in enumerate(data):
+        level1, level1_max_from_name = split_weight(resolved["level1"][index][0], layout)
+        level2, level2_max_from_name = split_weight(resolved["level2"][index][0], layout)
+        name, max_from_name = split_weight(section.text(row, "indicator"), layout)
+        level1_max = parse_number(resolved["level1_max"][index][0])
+        level2_max = parse_number(resolved["level2_max"][index][0])
+        max_score = parse_number(section.text(row, "max_score"))
+        indicator = Indicator(
+            level1=level1,
+            level1_max=level1_max if level1_max is not None else level1_max_from_name,
+            level2=level2,
+            level2_max=level2_max if level2_max is not None else level2_max_from_name,
+            indicator=name,
+            max_score=max_score if max_score is not None else max_from_name,
+            score=parse_number(section.text(row, "score")),
+            target=section.text(row, "target"),
+            actual=section.text(row, "actual"),
+            explanation=section.text(row, "explanation"),
+            basis=section.text(row, "basis"),
+            page=row.page,
+            section=str(sections.index(section) + 1),
+        )
+        for role in ("indicator", "max_score", "score", "target", "actual", "explanation", "basis"):
+            prov = provenance(row, section.cell(row, role))
+            if prov is not None:
+                indicator.provenance[role] = prov
+        for role in HIERARCHY_ROLES:
+            text, cell = resolved[role][index]
+            if cell is not None:
+                indicator.provenance[role] = Provenance(
+                    page=page_of.get(id(cell), row.page),
+                    bbox=cell.bbox.rounded(),
+                    confidence=round(cell.confidence, 3),
+                    source=cell.source,
+                    raw_text=cell.raw_text or text,
+                )
+        indicators.append(indicator)
+    return indicators
+
+
+def _label_value(row: GridRow, label_cell: Cell) -> str:
+    """The text of the cell right of a label cell in the same row."""
+    after = [c for c in row.cells if c.bbox.x0 >= label_cell.bbox.x1 - 1]
+    return after[0].text if after else ""
+
+
+def parse_header_facts(rows: list[GridRow], layout: Layout) -> dict[str, object]:
+    """Unit name, staff and number of units from the 单位基本情况 block."""
+    facts: dict[str, object] = {}
+    threshold = layout.match_threshold
+    for row in rows:
+        for cell in row.cells:
+            if not row.starts_here(cell) or not cell.text:
+                continue
+            head = cell.text.split(":")[0].split("：")[0]
+            if "unit_name" not in facts and matches(head, layout.header["unit_name"], threshold):
+                facts["unit_name"] = _label_value(row, cell)
+            elif "staff" not in facts and matches(cell.text, layout.header["staff"], threshold, contains=True):
+                tail = cell.text.split("合计")[-1]
+                facts["staff"] = parse_int_in(tail) or parse_int_in(_label_value(row, cell))
+            elif "units" not in facts and matches(head, layout.header["units"], threshold, contains=True):
+                facts["units"] = parse_int_in(cell.text.replace(head, "", 1)) or parse_int_in(
+                    _label_value(row, cell)
+                )
+    return facts
+
+
+def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
+    """The budget block: rows 全年预算数/全年执行数/完成率 × its columns."""
+    threshold = layout.match_threshold
+    header_index = None
+    columns: list[tuple[str, float, float]] = []
+    for index, row in enumerate(rows):
+        found = []
+        for cell in row.cells:
+            if not row.starts_here(cell):
+                continue
+            for name in layout.budget_columns:
+                if matches(cell.text, (name,), threshold):
+                    found.append((name, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
+                    break
+        if len(found) >= 2:
+            header_index, columns = index, found
+            break
+    if header_index is None:
+        return []
+    header = rows[header_index]
+    values: list[BudgetValue] = []
+    for row in rows[header_index + 1 :]:
+        if row.table != header.table:
+            break
+        role = None
+        for cell in row.cells:
+            for candidate, synonyms in layout.budget_rows.items():
+                if matches(cell.text, synonyms, threshold):
+                    role = candidate
+                    break
+            if role:
+                break
+        if role is None:
+            continue
+        for name, start, end in columns:
+            cell = next(
+                (c for c in row.cells if start <= row.rel(c.bbox.x0) + COLUMN_TOLERANCE < end), None
+            )
+            text = cell.text if cell is not None else ""
+            value = parse_percent(text) if role == "rate" else parse_number(text)
+            values.append(
+                BudgetValue(layout.budget_row_name(role), name, value, text, provenance(row, cell))
+            )
+    return values
+
+
+def parse_total(section: Section | None, row: GridRow | None) -> tuple[float | None, float | None, Provenance | None]:
+    """(总分 分值, declared 得分, provenance of the declared score) from the 总分 row."""
+    if row is None:
+        return None, None, None
+    numbers = [(c, parse_number(c.text)) for c in row.cells if row.starts_here(c)]
+    numbers = [(c, v) for c, v in numbers if v is not None]
+    total_max = None
+    declared_cell = section.cell(row, "score") if section else None
+    declared = parse_number(declared_cell.text) if declared_cell else None
+    if numbers:
+        total_max = numbers[0][1]
+        if declared is None and len(numbers) > 1:
+            declared_cell, declared = numbers[-1]
+    if declared_cell is not None and declared is None:
+        declared_cell = None
+    return total_max, declared, provenance(row, declared_cell)
+
+
+def find_year(texts: list[str]) -> int | None:
+    for text in texts:
+        year = parse_year(text) if "年度" in text else None
+        if year is None:
+            match = YEAR_PATTERN.search(text)
+            year = int(match.group(1)) if match and "年度" in text else None
+        if year:
+            return year
+    return None
+
+
+def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, method: str,
+               outside_text: list[str]) -> Form:
+    """The whole form from the document's grid rows and the text outside its tables."""
+    preamble, sections, total_row = split_sections(rows, layout)
+    facts = parse_header_facts(preamble, layout)
+    total_max, declared, total_prov = parse_total(sections[-1] if sections else None, total_row)
+    form = Form(
+        file=file,
+        form_type=layout.name,
+        pages=pages,
+        method=method,
+        unit_name=str(facts.get("unit_name", "")),
+        year=find_year(outside_text + [c.text for r in preamble[:3] for c in r.cells]),
+        staff=facts.get("staff"),  # type: ignore[arg-type]
+        units=facts.get("units"),  # type: ignore[arg-type]
+        budget=parse_budget(preamble, layout),
+        indicators=parse_indicators(sections, layout),
+        total_max=total_max,
+        declared_total=declared,
+        total_provenance=total_prov,
+    )
+    return form

@@ -40,6 +40,12 @@ class Layout:
         return self.budget_rows[role][0]
 
 
+@lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    return match_key(text)
+
+
+@lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
     """Similarity of two normalised strings in [0, 1]."""
     if not a or not b:
@@ -52,16 +58,26 @@ def similarity(a: str, b: str) -> float:
 def matches(text: str, synonyms: tuple[str, ...], threshold: float, *, contains: bool = False) -> float:
     """Best similarity of ``text`` to any synonym (1.0 when a synonym is contained and
     ``contains`` is set); 0.0 below ``threshold``."""
-    key = match_key(text)
+    key = _key(text)
     if not key:
         return 0.0
     best = 0.0
     for synonym in synonyms:
-        syn = match_key(synonym)
+        syn = _key(synonym)
         if contains and syn and syn in key:
             return 1.0
+        if len(key) > 2 * len(syn) + 2:  # a long text is no label: skip the costly ratio
+            continue
         best = max(best, similarity(key, syn))
     return best if best >= threshold else 0.0
+
+
+def best_match(text: str, names: tuple[str, ...], threshold: float) -> str | None:
+    """The name most similar to ``text`` (at least ``threshold``), or None."""
+    key = match_key(text)
+    scored = [(similarity(key, match_key(name)), name) for name in names]
+    score, name = max(scored, default=(0.0, ""))
+    return name if score >= threshold and name else None
 
 
 def _load(path: Path) -> Layout:

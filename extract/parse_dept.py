@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .layout import Layout, matches
+from .layout import Layout, best_match, matches
 from .model import BudgetValue, Cell, Form, Indicator, Provenance
 from .numbers import parse_int_in, parse_number, parse_percent, parse_year
 from .rows import GridRow
@@ -14,6 +14,8 @@ from .textnorm import match_key
 # A data cell belongs to the header column whose span holds its left edge, give or take
 # this share of the table width (ruling lines of scans wander by a few pixels).
 COLUMN_TOLERANCE = 0.01
+# Header labels are short; longer cell texts are data and are not compared with synonyms.
+MAX_HEADER_LABEL = 24
 NAME_ROLES = ("level1", "level2", "indicator")
 MAX_ROLE_OF = {"level1": "level1_max", "level2": "level2_max", "indicator": "max_score"}
 HIERARCHY_ROLES = ("level1", "level1_max", "level2", "level2_max")
@@ -70,7 +72,7 @@ def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
     columns: list[Column] = []
     last_name_role = ""
     for cell in row.cells:
-        if not row.starts_here(cell) or not cell.text:
+        if not row.starts_here(cell) or not cell.text or len(cell.text) > MAX_HEADER_LABEL:
             continue
         best_role, best = "", 0.0
         for role, synonyms in layout.columns.items():
@@ -307,10 +309,9 @@ def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
         for cell in row.cells:
             if not row.starts_here(cell):
                 continue
-            for name in layout.budget_columns:
-                if matches(cell.text, (name,), threshold):
-                    found.append((name, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
-                    break
+            name = best_match(cell.text, layout.budget_columns, threshold)
+            if name and name not in [f[0] for f in found]:
+                found.append((name, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
         if len(found) >= 2:
             header_index, columns = index, found
             break

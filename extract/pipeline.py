@@ -20,9 +20,6 @@ from .validate import ValidationRules, validate
 
 PDF_MAGIC = b"%PDF"
 IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
-# A text-layer page needs at least this many visible characters inside its tables to be
-# read from the text layer; fewer means a scan (or a scan with a stray caption).
-MIN_TEXT_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -70,10 +67,12 @@ def _open_pdf(path: Path) -> Any:
         pdf = pdfplumber.open(path)
         _ = pdf.pages  # parses the page tree: truncated files fail here
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
-        name = type(exc).__name__
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        name = type(inner).__name__
         if "Password" in name or "Encrypt" in name:
             raise EncryptedPdfError(f"{path}: encrypted PDF (password required)") from exc
-        raise InputFileError(f"{path}: corrupt or truncated PDF ({name}: {exc})".strip()) from exc
+        detail = str(inner).strip() or name
+        raise InputFileError(f"{path}: corrupt or truncated PDF ({detail})") from exc
     if not pdf.pages:
         pdf.close()
         raise InputFileError(f"{path}: PDF has no pages")
@@ -83,16 +82,14 @@ def _open_pdf(path: Path) -> Any:
 def text_page(pdf_page: Any, number: int, options: Options) -> PageResult | None:
     """Tables of a page read from its vector lines and text layer; None if it has none."""
     words = textlayer.visible_chars(pdf_page)
+    if not textlayer.is_usable(words):
+        return None
     segments = textlayer.ruling_segments(pdf_page)
     tables = segments_to_tables(segments, number, options.grid)
     filled: list[Table] = []
-    inside_chars = 0
     for table in tables:
         table, words = fill_cells(table, words)
-        inside_chars += sum(len(c.text) for c in table.cells)
         filled.append(table)
-    if inside_chars < MIN_TEXT_CHARS:
-        return None
     page = Page(number, float(pdf_page.width), float(pdf_page.height), "text", tuple(filled))
     return PageResult(page, _outside_lines(words))
 

@@ -9,6 +9,13 @@ from .model import BBox, Segment, Word
 
 pdf_clip.install()
 
+# A usable text layer has at least this many visible characters (fewer: a scan, perhaps
+# with a stamp or a caption) ...
+MIN_TEXT_CHARS = 20
+# ... and at least this share of them readable (CJK, letters, digits, punctuation); a
+# broken font map yields "(cid:123)" runs or private-use code points instead.
+MIN_READABLE_SHARE = 0.8
+
 # Rectangles thinner than this (points) are drawn lines, not filled boxes.
 MAX_LINE_THICKNESS = 3.0
 
@@ -29,6 +36,20 @@ def visible_chars(page: Any) -> list[Word]:
             continue
         words.append(Word(text, BBox(char["x0"], char["top"], char["x1"], char["bottom"])))
     return words
+
+
+def _readable(ch: str) -> bool:
+    return not ("\ue000" <= ch <= "\uf8ff") and (ch.isprintable() and ch not in "\ufffd")
+
+
+def is_usable(words: list[Word]) -> bool:
+    """Whether a page's text layer is worth reading instead of OCR."""
+    if len(words) < MIN_TEXT_CHARS:
+        return False
+    if sum(1 for w in words if w.text.startswith("(cid:")) > len(words) * (1 - MIN_READABLE_SHARE):
+        return False
+    readable = sum(1 for w in words if all(_readable(ch) for ch in w.text))
+    return readable >= MIN_READABLE_SHARE * len(words)
 
 
 def ruling_segments(page: Any) -> list[Segment]:

@@ -1,0 +1,416 @@
+"""Tests for extract.validate: one trip per rule, odd data, and a consistency property."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.model import BudgetValue, Form, Indicator, Provenance
+from extract.validate import (
+    ValidationRules,
+    format_score,
+    grade_for,
+    printed_decimals,
+    validate,
+)
+
+BUDGET_TEXT = {65240247.04: "65,240,247.04", 57368166.31: "57,368,166.31", 87.93: "87.93%"}
+
+
+def leaf(
+    level1: str,
+    level1_max: float | None,
+    level2: str,
+    level2_max: float | None,
+    name: str,
+    max_score: float | None,
+    score: float | None,
+    page: int = 1,
+) -> Indicator:
+    return Indicator(level1, level1_max, level2, level2_max, name, max_score, score, page=page)
+
+
+def budget(
+    column: str,
+    values: tuple[float | None, float | None, float | None],
+    rate_text: str | None = None,
+    rows: tuple[str, str, str] = ("全年预算数", "全年执行数", "完成率"),
+) -> list[BudgetValue]:
+    cells = []
+    for row, value in zip(rows, values, strict=True):
+        text = BUDGET_TEXT.get(value, "" if value is None else str(value))  # type: ignore[arg-type]
+        if row == rows[2] and rate_text is not None:
+            text = rate_text
+        cells.append(
+            BudgetValue(row, column, value, text, Provenance(page=1, bbox=[10.0, 20.0, 30.0, 40.0]))
+        )
+    return cells
+
+
+def consistent_form() -> Form:
+    """A small dept_overall form whose numbers all agree (total 95.5 of 100)."""
+    indicators = [
+        leaf("管理效能", 45.0, "资金管理", 16.0, "预算完成率", 2.0, 2.0),
+        leaf("管理效能", 45.0, "资金管理", 16.0, "部门预算编制情况", 14.0, 13.5),
+        leaf("管理效能", 45.0, "采购管理", 29.0, "政府采购执行率", 29.0, 29.0),
+        leaf(
+            "履职效能", 50.0, "发挥政府门户网站权威发布", 20.0, "发布信息条数", 20.0, 20.0, page=2
+        ),
+        leaf("履职效能", 50.0, "政务基础设施及服务能力", 30.0, "系统可用率", 10.0, 9.0, page=2),
+        leaf("履职效能", 50.0, "政务基础设施及服务能力", 30.0, "群众满意度", 20.0, 20.0, page=3),
+        leaf("加减分项", 5.0, "工作表现加减分", 5.0, "工作受表彰或批评", 5.0, 2.0, page=3),
+    ]
+    return Form(
+        file="seed.pdf",
+        form_type="dept_overall",
+        pages=3,
+        method="text",
+        unit_name="广州市海珠区政务服务数据管理局",
+        year=2021,
+        budget=budget("财政拨款", (65240247.04, 57368166.31, 87.93)),
+        indicators=indicators,
+        total_max=100.0,
+        declared_total=95.5,
+        total_provenance=Provenance(page=3, bbox=[1.0, 2.0, 3.0, 4.0]),
+    )
+
+
+def rules_of(findings: list) -> list[tuple[str, str]]:
+    return [(f.rule, f.location) for f in findings]
+
+
+def test_consistent_form_has_no_findings() -> None:
+    assert validate(consistent_form()) == []
+
+
+def test_missing_score_is_reported_once_and_skips_other_leaf_rules() -> None:
+    form = consistent_form()
+    form.indicators[0].score = None
+    form.declared_total = 93.5
+    findings = validate(form)
+    assert rules_of(findings) == [("missing_value", "管理效能/资金管理/预算完成率")]
+    assert findings[0].severity == "error"
+    assert findings[0].page == 1
+
+
+def test_missing_max_score_does_not_cascade_into_sum_mismatches() -> None:
+    form = consistent_form()
+    form.indicators[1].max_score = None
+    assert rules_of(validate(form)) == [("missing_value", "管理效能/资金管理/部门预算编制情况")]
+
+
+def test_missing_max_score_still_checks_negative_score() -> None:
+    form = consistent_form()
+    form.indicators[2].max_score = None
+    form.indicators[2].score = -1.0
+    form.declared_total = 65.5
+    assert rules_of(validate(form)) == [
+        ("missing_value", "管理效能/采购管理/政府采购执行率"),
+        ("negative_score", "管理效能/采购管理/政府采购执行率"),
+    ]
+
+
+def test_score_exceeds_max() -> None:
+    form = consistent_form()
+    form.indicators[0].score = 2.5
+    form.indicators[0].provenance["score"] = Provenance(page=1, bbox=[5.0, 6.0, 7.0, 8.0])
+    form.declared_total = 96.0
+    (finding,) = validate(form)
+    assert finding.rule == "score_exceeds_max"
+    assert finding.location == "管理效能/资金管理/预算完成率"
+    assert (finding.expected, finding.found) == ("2.0", "2.5")
+    assert finding.message == "score 2.5 exceeds max 2.0 at 管理效能/资金管理/预算完成率"
+    assert finding.bbox == [5.0, 6.0, 7.0, 8.0]
+
+
+def test_score_within_tolerance_is_not_flagged() -> None:
+    form = consistent_form()
+    form.indicators[0].score = 2.001
+    form.declared_total = 95.501
+    assert validate(form) == []
+
+
+def test_negative_score_outside_deduction_section() -> None:
+    form = consistent_form()
+    form.indicators[0].score = -1.0
+    form.declared_total = 92.5
+    (finding,) = validate(form)
+    assert (finding.rule, finding.location) == ("negative_score", "管理效能/资金管理/预算完成率")
+    assert (finding.expected, finding.found) == ("0.0", "-1.0")
+
+
+def test_negative_score_allowed_in_deduction_section() -> None:
+    form = consistent_form()
+    form.indicators[-1].score = -2.0
+    form.declared_total = 91.5
+    assert validate(form) == []
+    strict = ValidationRules(allow_negative_sections=())
+    assert rules_of(validate(form, strict)) == [
+        ("negative_score", "加减分项/工作表现加减分/工作受表彰或批评")
+    ]
+
+
+def test_leaf_max_sum_differs_from_level2_max() -> None:
+    form = consistent_form()
+    form.indicators[1].max_score = 15.0
+    (finding,) = validate(form)
+    assert (finding.rule, finding.location) == ("children_max_sum_mismatch", "管理效能/资金管理")
+    assert (finding.expected, finding.found) == ("16.0", "17.0")
+
+
+def test_level2_max_sum_differs_from_level1_max() -> None:
+    form = consistent_form()
+    for item in form.indicators[:3]:
+        item.level1_max = 40.0
+    assert rules_of(validate(form)) == [
+        ("children_max_sum_mismatch", "管理效能"),
+        ("total_max_mismatch", "总分"),
+    ]
+
+
+def test_level2_max_counted_once_per_group() -> None:
+    form = consistent_form()
+    for item in form.indicators[4:6]:
+        item.level2_max = 25.0
+    assert rules_of(validate(form)) == [
+        ("children_max_sum_mismatch", "履职效能/政务基础设施及服务能力"),
+        ("children_max_sum_mismatch", "履职效能"),
+    ]
+
+
+def test_parent_without_max_is_skipped() -> None:
+    form = consistent_form()
+    for item in form.indicators[:2]:
+        item.level2_max = None
+    form.indicators[1].max_score = 13.5  # leaves 2 + 13.5 + 29 ≠ 45 now
+    findings = validate(form)
+    assert ("missing_value", "管理效能/资金管理") not in rules_of(findings)
+    assert rules_of(findings) == [("children_max_sum_mismatch", "管理效能")]
+    assert (findings[0].expected, findings[0].found) == ("45.0", "44.5")
+
+
+def test_leaves_without_level2_are_checked_against_level1() -> None:
+    indicators = [
+        leaf("产出指标", 60.0, "", None, "数量", 30.0, 30.0),
+        leaf("产出指标", 60.0, "", None, "质量", 30.0, 28.0),
+        leaf("效益指标", 40.0, "", None, "满意度", 40.0, 40.0),
+    ]
+    form = Form("p.pdf", "project", 1, "text", indicators=indicators, declared_total=98.0)
+    assert validate(form) == []
+    indicators[1].max_score = 35.0
+    findings = validate(form)
+    assert rules_of(findings) == [("children_max_sum_mismatch", "产出指标")]
+    assert (findings[0].expected, findings[0].found) == ("60.0", "65.0")
+
+
+def test_level2_without_its_own_max_counts_its_leaves() -> None:
+    indicators = [
+        leaf("产出指标", 50.0, "数量指标", None, "培训人次", 25.0, 25.0),
+        leaf("产出指标", 50.0, "质量指标", None, "合格率", 25.0, 20.0),
+        leaf("效益指标", 50.0, "社会效益指标", None, "覆盖率", 50.0, 50.0),
+    ]
+    form = Form("p.pdf", "project", 1, "text", indicators=indicators, declared_total=95.0)
+    assert validate(form) == []
+
+
+def test_total_max_mismatch_uses_form_total_max() -> None:
+    form = consistent_form()
+    form.total_max = 90.0
+    (finding,) = validate(form)
+    assert (finding.rule, finding.location) == ("total_max_mismatch", "总分")
+    assert (finding.expected, finding.found) == ("90.0", "100.0")
+    assert finding.page == 3 and finding.bbox == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_total_max_falls_back_to_rules_total_max() -> None:
+    form = consistent_form()
+    form.total_max = None
+    assert validate(form) == []
+    assert rules_of(validate(form, ValidationRules(total_max=120.0))) == [
+        ("total_max_mismatch", "总分")
+    ]
+
+
+def test_total_score_mismatch() -> None:
+    form = consistent_form()
+    form.declared_total = 88.7
+    (finding,) = validate(form)
+    assert (finding.rule, finding.location) == ("total_score_mismatch", "总分")
+    assert (finding.expected, finding.found) == ("95.5", "88.7")
+    assert "总分" in finding.message
+
+
+def test_total_score_counts_missing_scores_as_zero() -> None:
+    form = consistent_form()
+    form.indicators[3].score = None
+    assert rules_of(validate(form)) == [
+        ("missing_value", "履职效能/发挥政府门户网站权威发布/发布信息条数"),
+        ("total_score_mismatch", "总分"),
+    ]
+
+
+def test_missing_declared_total() -> None:
+    form = consistent_form()
+    form.declared_total = None
+    assert rules_of(validate(form)) == [("missing_value", "总分")]
+
+
+def test_budget_rate_mismatch() -> None:
+    form = consistent_form()
+    form.budget = budget("财政拨款", (65240247.04, 57368166.31, 90.0), rate_text="90.00%")
+    (finding,) = validate(form)
+    assert (finding.rule, finding.location) == ("budget_rate_mismatch", "完成率/财政拨款")
+    assert (finding.expected, finding.found) == ("87.93", "90.00")
+    assert finding.bbox == [10.0, 20.0, 30.0, 40.0]
+
+
+def test_budget_rate_within_printed_precision() -> None:
+    form = consistent_form()
+    form.budget = budget("其他资金", (200.0, 175.0, 88.0), rate_text="88%")  # 87.5 → 88
+    assert validate(form) == []
+    form.budget = budget("其他资金", (200.0, 175.0, 87.51), rate_text="87.51%")
+    assert validate(form) == []  # within 0.01 pp
+    form.budget = budget("其他资金", (200.0, 175.0, 87.52), rate_text="87.52%")
+    assert rules_of(validate(form)) == [("budget_rate_mismatch", "完成率/其他资金")]
+
+
+def test_budget_rate_skips_zero_budget_and_missing_rate() -> None:
+    form = consistent_form()
+    form.budget = (
+        budget("上级资金", (0.0, 0.0, 0.0))
+        + budget("区级资金", (None, 10.0, 50.0))
+        + budget("基本支出", (100.0, 50.0, None))
+        + budget("项目支出", (100.0, None, 50.0))
+    )
+    assert validate(form) == []
+
+
+def test_budget_rows_are_parameters() -> None:
+    rows = ("全年预算数(A)", "全年执行数(B)", "执行率")
+    form = consistent_form()
+    form.budget = budget("年度资金总额", (100.0, 80.0, 90.0), rate_text="90.00%", rows=rows)
+    assert validate(form) == []  # default row names do not match
+    found = validate(
+        form, ValidationRules(budget_rows=("全年预算数（A）", "全年执行数（B）", "执行率"))
+    )
+    assert rules_of(found) == [("budget_rate_mismatch", "完成率/年度资金总额")]
+
+
+def test_empty_and_odd_forms_never_raise() -> None:
+    assert validate(Form("x.pdf", "dept_overall", 0, "ocr")) == []
+    odd = Form(
+        "x.pdf",
+        "dept_overall",
+        1,
+        "ocr",
+        indicators=[
+            leaf("", None, "", None, "", None, None),
+            leaf("a", math.nan, "b", math.inf, "c", math.nan, None),
+            Indicator("", None, "", None, "", 1.0, 1.0, provenance=None),  # type: ignore[arg-type]
+        ],
+        budget=[BudgetValue("完成率", "财政拨款", None, ""), BudgetValue("", "", math.nan, "")],
+        declared_total=math.nan,
+        total_max=math.nan,
+    )
+    findings = validate(odd)
+    assert all(f.rule == "missing_value" for f in findings)
+    assert findings[-1].location == "总分"
+
+
+def test_findings_are_in_rule_order() -> None:
+    form = consistent_form()
+    form.indicators[0].score = 3.0
+    form.indicators[1].score = None
+    form.total_max = 99.0
+    form.declared_total = 1.0
+    form.budget = budget("财政拨款", (100.0, 50.0, 60.0))
+    assert [f.rule for f in validate(form)] == [
+        "missing_value",
+        "score_exceeds_max",
+        "total_max_mismatch",
+        "total_score_mismatch",
+        "budget_rate_mismatch",
+    ]
+
+
+def test_validate_does_not_modify_the_form() -> None:
+    form = consistent_form()
+    form.declared_total = 1.0
+    before = dataclasses.asdict(form)
+    validate(form)
+    assert dataclasses.asdict(form) == before
+
+
+def test_helpers() -> None:
+    assert format_score(2) == "2.0"
+    assert format_score(90.2000000001) == "90.2"
+    assert format_score(0.0900000762939453) == "0.09"
+    assert format_score(-0.0001) == "0.0"
+    assert format_score(None) == ""
+    assert printed_decimals("87. 93%") == 2
+    assert printed_decimals("８７．９３％") == 2
+    assert printed_decimals("100%") == 0
+    assert printed_decimals("") == 2
+    assert grade_for(90.0) == "优" and grade_for(89.9) == "良" and grade_for(None) == ""
+
+
+# ------------------------------------------------------------------- property test
+
+
+@st.composite
+def splits(draw: st.DrawFn, total: int, min_parts: int = 1, max_parts: int = 4) -> list[int]:
+    """``total`` (in tenths) split into 1..max_parts non-negative integer parts."""
+    parts = draw(st.integers(min_parts, max_parts))
+    cuts = sorted(draw(st.lists(st.integers(0, total), min_size=parts - 1, max_size=parts - 1)))
+    bounds = [0, *cuts, total]
+    return [b - a for a, b in itertools.pairwise(bounds)]
+
+
+@st.composite
+def consistent_forms(draw: st.DrawFn) -> Form:
+    total = draw(st.integers(0, 1500))  # tenths of a point
+    indicators: list[Indicator] = []
+    for i, level1_max in enumerate(draw(splits(total))):
+        flat = draw(st.booleans())  # a 一级 without a 二级 level
+        level2_maxima = [level1_max] if flat else draw(splits(level1_max))
+        for j, level2_max in enumerate(level2_maxima):
+            for k, leaf_max in enumerate(draw(splits(level2_max))):
+                score = draw(st.integers(0, leaf_max))
+                indicators.append(
+                    Indicator(
+                        level1=f"一级{i}",
+                        level1_max=level1_max / 10,
+                        level2="" if flat else f"二级{j}",
+                        level2_max=None if flat else level2_max / 10,
+                        indicator=f"指标{k}",
+                        max_score=leaf_max / 10,
+                        score=score / 10,
+                    )
+                )
+    budget_value = draw(st.integers(1, 10**9)) / 100
+    executed = draw(st.integers(0, 10**9)) / 100
+    rate = round(executed / budget_value * 100, 2)
+    return Form(
+        file="generated.pdf",
+        form_type="dept_overall",
+        pages=1,
+        method="text",
+        indicators=indicators,
+        total_max=total / 10,
+        declared_total=round(sum(i.score or 0 for i in indicators), 1),
+        budget=[
+            BudgetValue("全年预算数", "财政拨款", budget_value, f"{budget_value:,.2f}"),
+            BudgetValue("全年执行数", "财政拨款", executed, f"{executed:,.2f}"),
+            BudgetValue("完成率", "财政拨款", rate, f"{rate:.2f}%"),
+        ],
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(consistent_forms())
+def test_consistent_trees_have_no_findings(form: Form) -> None:
+    assert validate(form) == []

@@ -149,7 +149,10 @@ class Piece:
     rows: list[int] = field(default_factory=list)
 
 
-def _pieces(entries: list[tuple[object, str, Cell | None, int, int]]) -> list[Piece]:
+Entry = tuple[object, str, Cell | None, int, int]  # (cell identity, text, cell, page, section)
+
+
+def _pieces(entries: list[Entry]) -> list[Piece]:
     pieces: list[Piece] = []
     for index, (key, text, cell, page, section) in enumerate(entries):
         if pieces and key is not None and pieces[-1].key == key:
@@ -160,7 +163,7 @@ def _pieces(entries: list[tuple[object, str, Cell | None, int, int]]) -> list[Pi
     return pieces
 
 
-def resolve_blocks(entries: list[tuple[object, str, Cell | None, int, int]]) -> list[tuple[str, Cell | None]]:
+def resolve_blocks(entries: list[Entry]) -> list[tuple[str, Cell | None]]:
     """Text of a hierarchy column for each data row.
 
     A merged cell split by a page break becomes two pieces, one on each page, and its
@@ -217,7 +220,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
             data.append((section, row))
     resolved: dict[str, list[tuple[str, Cell | None]]] = {}
     for role in HIERARCHY_ROLES:
-        entries = []
+        entries: list[Entry] = []
         for section_index, (section, row) in enumerate(data):
             cell = section.cell(row, role)
             key = row.key(cell) if cell is not None else None
@@ -305,7 +308,7 @@ def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
     header_index = None
     columns: list[tuple[str, float, float]] = []
     for index, row in enumerate(rows):
-        found = []
+        found: list[tuple[str, float, float]] = []
         for cell in row.cells:
             if not row.starts_here(cell):
                 continue
@@ -333,14 +336,11 @@ def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
         if role is None:
             continue
         for name, start, end in columns:
-            cell = next(
-                (c for c in row.cells if start <= row.rel(c.bbox.x0) + COLUMN_TOLERANCE < end), None
-            )
-            text = cell.text if cell is not None else ""
+            hits = [c for c in row.cells if start <= row.rel(c.bbox.x0) + COLUMN_TOLERANCE < end]
+            text = hits[0].text if hits else ""
             value = parse_percent(text) if role == "rate" else parse_number(text)
-            values.append(
-                BudgetValue(layout.budget_row_name(role), name, value, text, provenance(row, cell))
-            )
+            prov = provenance(row, hits[0]) if hits else None
+            values.append(BudgetValue(layout.budget_row_name(role), name, value, text, prov))
     return values
 
 

@@ -62,7 +62,7 @@ def install() -> None:
 
     def copy(self: Any) -> Any:
         obj = original_copy(self)
-        obj.clip = getattr(self, "clip", None)
+        obj.clip = getattr(self, "clip", None)  # type: ignore[attr-defined]
         return obj
 
     def mark_clip(self: Any) -> None:
@@ -79,10 +79,10 @@ def install() -> None:
             self._pending_clip = False
         original_n(self)
 
-    state_cls.copy = copy
-    interp_cls.do_W = mark_clip
-    interp_cls.do_W_a = mark_clip
-    interp_cls.do_n = end_path
+    state_cls.copy = copy  # type: ignore[method-assign]
+    interp_cls.do_W = mark_clip  # type: ignore[method-assign]
+    interp_cls.do_W_a = mark_clip  # type: ignore[method-assign]
+    interp_cls.do_n = end_path  # type: ignore[method-assign]
 
     original_process = pdfplumber.page.Page.process_object
 
@@ -92,7 +92,7 @@ def install() -> None:
             attr["clip"] = getattr(obj.graphicstate, "clip", None)
         return attr
 
-    pdfplumber.page.Page.process_object = process_object
+    pdfplumber.page.Page.process_object = process_object  # type: ignore[method-assign]
     _INSTALLED = True
 
 

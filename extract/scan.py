@@ -1,19 +1,232 @@
-"""Scanned pages: page images → grid and cell text by OCR. (Filled in by the OCR path.)"""
+"""Scanned pages: page image → upright, straight, flat image → ruled grid → cell text by OCR.
+
+Stages (each in its own module, composed here):
+``images`` (page pixels) → ``preprocess.normalize_background`` → ``preprocess.orient`` →
+``preprocess.deskew`` → ``preprocess.binarize_for_grid`` → ``image_lines.find_lines`` →
+``grid.segments_to_tables`` (shared with the vector path) → OCR of every cell and of the
+text lines outside the tables, batched per page → optional debug overlay.
+
+Page coordinates are pixels of the deskewed image; ``Page.width``/``height`` are its size.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import NoTableError
+import numpy as np
+
+from . import preprocess
+from .debug_view import write_debug_image
+from .image_lines import LineSettings, find_lines, lines_to_tables
+from .images import image_file_pages, pdf_page_image
+from .model import BBox, Page, Segment, Table
+from .ocr.base import CellRequest, CellText, OcrEngine
+from .textnorm import normalize_text
 
 if TYPE_CHECKING:
+    from .grid import GridSettings
     from .pipeline import Options, PageResult
+
+log = logging.getLogger(__name__)
+
+# --- text outside the tables (title, year, unit, signatures) --------------------------
+# Ink rows separated by at most this (points) belong to one text line: the gap inside a
+# line of CJK is 0, between lines of 10–16 pt type at least ~3 pt.
+OUTSIDE_LINE_GAP_PT = 1.5
+# A text line is at least this tall (smaller is speckle or a ruling-line remnant) and at
+# most this tall (taller is a stamp, a signature or a photo, not printed type).
+OUTSIDE_MIN_HEIGHT_PT = 4.0
+OUTSIDE_MAX_HEIGHT_PT = 40.0
+# Within a line, ink separated by more than this (points) is a separate piece (a title
+# centred on the page and a page number at its right edge are read separately).
+OUTSIDE_PIECE_GAP_PT = 20.0
+# Ink this close to a table (points) is the table's border, not outside text.
+TABLE_MARGIN_PT = 3.0
+# Pixels near the page edge (points) are scanner borders and punched holes.
+PAGE_EDGE_PT = 12.0
+
+# --- numeric cells ---------------------------------------------------------------------
+# Cells whose first reading looks like a number are read again with ``numeric=True`` in
+# one more batched call; the second reading wins when it parses as a number. Deciding by
+# the first reading (not by column width) keeps headers such as 分值 in narrow columns
+# out of the number pass.
+NUMERIC_SECOND_PASS = True
+
+
+@dataclass
+class ScanPage:
+    """Everything one scanned page went through, for composition, tests and debugging."""
+
+    number: int
+    pixels_per_point: float
+    image: np.ndarray  # upright, deskewed, flattened grayscale: page coordinates
+    ocr_image: np.ndarray
+    rotation: int  # counter-clockwise quarter turns applied, in degrees
+    skew: float  # degrees removed by deskew (counter-clockwise positive)
+    segments: list[Segment]
+    tables: list[Table]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def analyse_page(gray: np.ndarray, pixels_per_point: float, number: int,
+                 grid: GridSettings | None = None, *, use_osd: bool = True) -> ScanPage:
+    """Page image → cleaned image and ruled tables (no text yet)."""
+    timings: dict[str, float] = {}
+
+    def timed(stage: str, start: float) -> float:
+        now = time.perf_counter()
+        timings[stage] = now - start
+        return now
+
+    t = time.perf_counter()
+    flat = preprocess.normalize_background(gray, pixels_per_point)
+    t = timed("normalize", t)
+    upright, rotation = preprocess.orient(flat, pixels_per_point, use_osd=use_osd)
+    t = timed("orient", t)
+    straight, skew = preprocess.deskew(upright, pixels_per_point)
+    t = timed("deskew", t)
+    binary = preprocess.binarize_for_grid(straight)
+    segments = find_lines(binary, settings=LineSettings(pixels_per_point=pixels_per_point))
+    t = timed("lines", t)
+    tables = lines_to_tables(segments, number, pixels_per_point, grid)
+    t = timed("grid", t)
+    ocr_image = preprocess.binarize_for_ocr(straight, keep_gray=True)
+    return ScanPage(number, pixels_per_point, straight, ocr_image, rotation, skew,
+                    segments, tables, timings)
+
+
+def _runs(flags: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
+    """[start, end) runs of True, bridging gaps of up to ``max_gap`` False values."""
+    idx = np.flatnonzero(flags)
+    if idx.size == 0:
+        return []
+    runs: list[tuple[int, int]] = []
+    start = prev = int(idx[0])
+    for i in idx[1:]:
+        i = int(i)
+        if i - prev - 1 > max_gap:
+            runs.append((start, prev + 1))
+            start = i
+        prev = i
+    runs.append((start, prev + 1))
+    return runs
+
+
+def outside_text_boxes(page: ScanPage) -> list[list[BBox]]:
+    """Text lines outside every table, top to bottom; each line as its pieces' boxes."""
+    ppp = page.pixels_per_point
+    ink = page.ocr_image < int(preprocess.OCR_INK_LEVEL * 255)
+    h, w = ink.shape
+    edge = int(PAGE_EDGE_PT * ppp)
+    ink[:edge, :] = False
+    ink[h - edge:, :] = False
+    ink[:, :edge] = False
+    ink[:, w - edge:] = False
+    margin = int(TABLE_MARGIN_PT * ppp)
+    for table in page.tables:
+        b = table.bbox
+        ink[max(0, int(b.top) - margin): int(b.bottom) + margin + 1,
+            max(0, int(b.x0) - margin): int(b.x1) + margin + 1] = False
+    lines: list[list[BBox]] = []
+    for top, bottom in _runs(ink.any(axis=1), int(OUTSIDE_LINE_GAP_PT * ppp)):
+        if not OUTSIDE_MIN_HEIGHT_PT * ppp <= bottom - top <= OUTSIDE_MAX_HEIGHT_PT * ppp:
+            continue
+        pieces = [
+            BBox(float(x0), float(top), float(x1), float(bottom))
+            for x0, x1 in _runs(ink[top:bottom].any(axis=0), int(OUTSIDE_PIECE_GAP_PT * ppp))
+            if x1 - x0 >= OUTSIDE_MIN_HEIGHT_PT * ppp
+        ]
+        if pieces:
+            lines.append(pieces)
+    return lines
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        from .ocr.postprocess import looks_numeric
+    except ImportError:  # the engine package without its helpers: parse instead
+        from .numbers import parse_number
+
+        return parse_number(text) is not None
+    return looks_numeric(text)
+
+
+def read_text(page: ScanPage, engine: OcrEngine) -> tuple[list[Table], list[str]]:
+    """Fill every cell and read the lines outside the tables, batched per page."""
+    from .numbers import parse_number
+
+    cells = [(ti, ci, cell) for ti, table in enumerate(page.tables) for ci, cell in enumerate(table.cells)]
+    outside = outside_text_boxes(page)
+    requests = [CellRequest(cell.bbox) for _, _, cell in cells]
+    requests += [CellRequest(box) for line in outside for box in line]
+    t = time.perf_counter()
+    results = engine.read_cells(page.ocr_image, requests) if requests else []
+    page.timings["ocr"] = time.perf_counter() - t
+    if len(results) != len(requests):
+        from .errors import OcrEngineError
+
+        raise OcrEngineError(f"OCR engine {engine.name!r} returned {len(results)} results for "
+                             f"{len(requests)} cells")
+    cell_results: list[CellText] = list(results[: len(cells)])
+    if NUMERIC_SECOND_PASS:
+        numeric = [i for i, r in enumerate(cell_results) if r.text and _looks_numeric(r.text)]
+        if numeric:
+            t = time.perf_counter()
+            again = engine.read_cells(page.ocr_image, [CellRequest(cells[i][2].bbox, numeric=True) for i in numeric])
+            page.timings["ocr_numeric"] = time.perf_counter() - t
+            for i, second in zip(numeric, again):
+                first = cell_results[i]
+                if parse_number(second.text) is not None and (
+                    parse_number(first.text) is None or second.confidence >= first.confidence
+                ):
+                    cell_results[i] = second
+    filled: list[list] = [list(table.cells) for table in page.tables]
+    for (ti, ci, cell), result in zip(cells, cell_results):
+        filled[ti][ci] = replace(cell, text=normalize_text(result.text), raw_text=result.text,
+                                 confidence=result.confidence, source=engine.name)
+    tables = [replace(table, cells=tuple(c)) for table, c in zip(page.tables, filled)]
+    line_texts: list[str] = []
+    rest = iter(results[len(cells):])
+    for line in outside:
+        parts = [normalize_text(next(rest).text) for _ in line]
+        text = " ".join(p for p in parts if p)
+        if text:
+            line_texts.append(text)
+    return tables, line_texts
+
+
+def _page_result(gray: np.ndarray, pixels_per_point: float, number: int, path: Path,
+                 options: Options) -> PageResult:
+    from .ocr.registry import get_engine
+    from .pipeline import PageResult
+
+    engine = get_engine(options.ocr_engine)
+    page = analyse_page(gray, pixels_per_point, number, options.grid)
+    tables, outside = read_text(page, engine)
+    h, w = page.image.shape
+    if options.debug_dir is not None:
+        target = Path(options.debug_dir) / f"{path.stem}-p{number}.png"
+        write_debug_image(page.image, tables, target, segments=page.segments,
+                          pixels_per_point=pixels_per_point)
+    log.debug("%s p%d: rotation %d, skew %.2f, %d tables, timings %s", path, number,
+              page.rotation, page.skew, len(tables),
+              {k: round(v, 3) for k, v in page.timings.items()})
+    return PageResult(Page(number, float(w), float(h), "ocr", tuple(tables)), outside)
 
 
 def image_pages(path: Path, options: Options) -> list[PageResult]:
-    raise NoTableError(f"{path}: image input needs the OCR path, not available yet")
+    """Every page of a PNG/JPEG/TIFF file, read by OCR."""
+    return [
+        _page_result(gray, dpi / 72.0, number, path, options)
+        for number, (gray, dpi) in enumerate(image_file_pages(path), start=1)
+    ]
 
 
 def pdf_page_by_ocr(path: Path, number: int, options: Options) -> PageResult:
-    raise NoTableError(f"{path}: page {number} has no usable text layer (OCR path not available yet)")
+    """One PDF page without a usable text layer, read by OCR from its image."""
+    gray, pixels_per_point = pdf_page_image(path, number, options.dpi)
+    return _page_result(gray, pixels_per_point, number, path, options)

@@ -20,8 +20,10 @@ Choice recorded here: a budget rate whose 全年预算数 is 0 is printed as ``0
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +35,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "samples" / "exported"
@@ -166,7 +167,7 @@ def make_truth(form: Form, pages: int) -> dict[str, Any]:
                     "target": lf.target, "actual": lf.actual,
                     "explanation": lf.explanation, "basis": lf.basis,
                 })
-    truth = {
+    truth: dict[str, Any] = {
         "file": f"{form.name}.pdf",
         "form_type": "dept_overall",
         "unit_name": form.unit_name,
@@ -234,7 +235,7 @@ class Sheet:
         self.ws.title = "部门整体支出绩效自评表"
         self.needs: list[tuple[int, int, float]] = []  # (r1, r2, points needed)
         self.min_h: dict[int, float] = {}
-        for i, c in enumerate(COLS):
+        for c in COLS:
             self.ws.column_dimensions[c].width = form.widths[c]
         self.lf = LINE_FACTOR.get(form.font, 1.45)
 
@@ -418,6 +419,25 @@ def export_pdf(xlsx: Path, outdir: Path, profile: Path) -> Path:
     return pdf
 
 
+def normalize_pdf(pdf: Path) -> None:
+    """Make the export byte-reproducible: fixed CreationDate; /ID and /DocChecksum from the content.
+
+    Both fields are rewritten with values of the same length, so xref offsets stay valid.
+    """
+    data = pdf.read_bytes()
+    data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20240101000000", data)
+    ids = re.findall(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>", data)
+    ids += re.findall(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})", data)
+    varying = {v for found in ids for v in (found if isinstance(found, tuple) else (found,))}
+    blank = data
+    for v in varying:
+        blank = blank.replace(v, b"0" * 32)
+    digest = hashlib.md5(blank).hexdigest().upper().encode()
+    for v in varying:
+        data = data.replace(v, digest)
+    pdf.write_bytes(data)
+
+
 def page_count(pdf: Path) -> int:
     import pypdfium2 as pdfium
 
@@ -501,8 +521,8 @@ def seed_form() -> Form:
              "预算完成率87.93%"),
             ("部门预算编制情况", 3.0, 3.0,
              f"反映{x}预算编制的准确性、及时性，对申请新增预算的入库项目开展事前立项预算评估工作的落实情况。",
-             "预算编制基础信息（包括单位人员信息、资产信息等）准确完整；部门预算编制在规定时间报送市财政局审核；"
-             "部门对申请新增预算的入库项目按《广州市本级重大政策和项目财政立项预算评估管理办法（试行）》的程序和内容开展立项预算评估。"),
+             ("预算编制基础信息（包括单位人员信息、资产信息等）准确完整；部门预算编制在规定时间报送市财政局审核；"
+              "部门对申请新增预算的入库项目按《广州市本级重大政策和项目财政立项预算评估管理办法（试行）》的程序和内容开展立项预算评估。")),
             ("专项资金管理情况", 2.0, 2.0, "反映部门专项资金管理总体情况。", "本部门无区级专项资金。"),
             ("财政拨款收入预决算差异率", 2.0, 1.0, f"反映{x}收入预算编制的准确性。",
              "财政拨款收入预决算差异率为12.07%"),
@@ -553,14 +573,14 @@ def seed_form() -> Form:
              "绩效目标能体现部门中长期规划和年度工作计划，整体绩效目标能分解成具体工作任务，整体绩效目标与本年度部门预算资金相匹配。"),
             ("绩效指标明确性", 2.0, 2.0,
              f"{x}依据整体绩效目标所设定的绩效指标是否清晰、细化、可量化，用以反映和考核{x}整体绩效目标的明细化情况。",
-             "绩效指标中包含能够明确体现部门履职效果的社会经济效益指标；绩效指标具有清晰、可衡量的指标值；绩效指标包含可量化的指标；"
-             "绩效目标的目标值测算能提供相关依据或符合客观实际情况；上述标准都完全符合。"),
+             ("绩效指标中包含能够明确体现部门履职效果的社会经济效益指标；绩效指标具有清晰、可衡量的指标值；绩效指标包含可量化的指标；"
+              "绩效目标的目标值测算能提供相关依据或符合客观实际情况；上述标准都完全符合。")),
             ("绩效目标完成率", 4.0, 4.0,
              f"{x}整体绩效目标中各项目标的完成情况，反映部门整体支出绩效目标的实现程度。",
              "绩效目标完成率100%，部门整体支出绩效目标申报表中已实现目标数和申报目标数一致。"),
             ("绩效监控和绩效评价开展情况", 3.0, 3.0, "反映部门整体支出绩效监控和绩效自评开展情况。",
-             "绩效监控开展情况：部门按要求开展部门整体支出绩效监控，及时报送相关部门整体支出绩效监控材料；"
-             "绩效自评开展情况：部门按要求开展部门整体支出绩效自评，及时报送相关部门整体支出绩效自评材料。"),
+             ("绩效监控开展情况：部门按要求开展部门整体支出绩效监控，及时报送相关部门整体支出绩效监控材料；"
+              "绩效自评开展情况：部门按要求开展部门整体支出绩效自评，及时报送相关部门整体支出绩效自评材料。")),
             ("绩效结果应用", 2.0, 1.0, "反映部门对监控结果处理、绩效重点评价意见等的整改应用情况。",
              "未建立绩效评价结果与本单位预算编制管理相挂钩工作机制，下一步将制定绩效管理制度，建立上述工作机制。"),
         ]),
@@ -942,8 +962,12 @@ def make_budget(rng: random.Random, wan: bool) -> dict[str, dict[str, float | No
     e_dist = e_total - (e_upper or 0)
     b = [fin, other, basic, proj, upper, dist]
     e = [e_fin, e_other, e_basic, e_proj, e_upper, e_dist]
-    rate = [None if bb is None else (0.0 if bb == 0 else round(ee / bb * 100, 2)) for bb, ee in zip(b, e)]
-    cv = lambda v: None if v is None else round(v / 100, 2)  # noqa: E731
+    rate = [None if bb is None or ee is None else (0.0 if bb == 0 else round(ee / bb * 100, 2))
+            for bb, ee in zip(b, e)]
+
+    def cv(v: int | None) -> float | None:
+        return None if v is None else round(v / 100, 2)
+
     return {"全年预算数": dict(zip(BUDGET_COLS, map(cv, b))),
             "全年执行数": dict(zip(BUDGET_COLS, map(cv, e))),
             "完成率": dict(zip(BUDGET_COLS, rate))}
@@ -962,14 +986,14 @@ def generated_form(spec: tuple[Any, ...]) -> Form:
     # ---- part 1: management
     extra = rng.sample(["采购管理", "信息公开管理", "资产管理", "成本管理", "人员管理"], rng.randint(2, 4))
     order = ["资金管理", "采购管理", "信息公开管理", "资产管理", "成本管理", "人员管理", "绩效管理"]
-    gnames = [g for g in order if g in extra or g in ("资金管理", "绩效管理")]
-    counts = {g: (rng.randint(4, 7) if g == "资金管理" else rng.randint(3, 6) if g == "绩效管理"
-                  else rng.randint(1, len(MGMT[g]))) for g in gnames}
+    gnames = [gn for gn in order if gn in extra or gn in ("资金管理", "绩效管理")]
+    counts = {gn: (rng.randint(4, 7) if gn == "资金管理" else rng.randint(3, 6) if gn == "绩效管理"
+                   else rng.randint(1, len(MGMT[gn]))) for gn in gnames}
     n = sum(counts.values())
     while n * 4 < t1:  # keep leaf maxima in 1..4
-        g = rng.choice(gnames)
-        if counts[g] < len(MGMT[g]):
-            counts[g] += 1
+        gn = rng.choice(gnames)
+        if counts[gn] < len(MGMT[gn]):
+            counts[gn] += 1
             n += 1
     maxima = [rng.choice([1, 2, 2, 2, 3]) for _ in range(n)]
     while sum(maxima) != t1:
@@ -980,14 +1004,14 @@ def generated_form(spec: tuple[Any, ...]) -> Form:
             maxima[i] -= 1
     groups1: list[Group] = []
     k = 0
-    for g in gnames:
-        items = rng.sample(MGMT[g], counts[g])
-        items.sort(key=lambda it: MGMT[g].index(it))
+    for gn in gnames:
+        picked = rng.sample(MGMT[gn], counts[gn])
+        picked.sort(key=MGMT[gn].index)
         leaves = []
-        for nm, ex, ok, _under in items:
-            leaves.append(Leaf(nm, float(maxima[k]), float(maxima[k]), explanation=ex, basis=ok))
+        for nm, expl, ok, _under in picked:
+            leaves.append(Leaf(nm, float(maxima[k]), float(maxima[k]), explanation=expl, basis=ok))
             k += 1
-        groups1.append(Group(g, sum(int(lf.max or 0) for lf in leaves), leaves))
+        groups1.append(Group(gn, sum(int(lf.max or 0) for lf in leaves), leaves))
 
     # ---- part 2: projects
     n_proj = rng.randint(4, min(9, len(projects)))
@@ -1081,15 +1105,15 @@ def generated_form(spec: tuple[Any, ...]) -> Form:
         declared = round(declared + 2.0, 1)
 
     # ---- texts
-    items = []
+    goal_items = []
     for g in groups2:
         lf = g.leaves[0]
-        items.append(f"做好{g.name}工作，确保{lf.name}{lf.hint if lf.hint[0] in '≥≤不' else '达到' + lf.hint}")
-    goal = (f"{year}年，{short}紧紧围绕区委、区政府中心工作，认真履行{duty}职责，" + "；".join(items)
-            + f"。加强预算绩效管理，全年预算执行率达到90%以上。")
+        goal_items.append(f"做好{g.name}工作，确保{lf.name}{lf.hint if lf.hint[0] in '≥≤不' else '达到' + lf.hint}")
+    goal = (f"{year}年，{short}紧紧围绕区委、区政府中心工作，认真履行{duty}职责，" + "；".join(goal_items)
+            + "。加强预算绩效管理，全年预算执行率达到90%以上。")
     done_items = [f"{g.name}：{g.leaves[-1].name}{g.leaves[-1].actual}" for g in groups2]
-    ex = budget["完成率"]["财政拨款"]
-    goal_done = (f"{year}年，{short}全年预算执行率{ex:.2f}%。" + "；".join(done_items)
+    exec_rate = budget["完成率"]["财政拨款"] or 0.0
+    goal_done = (f"{year}年，{short}全年预算执行率{exec_rate:.2f}%。" + "；".join(done_items)
                  + "。" + ("整体绩效目标全部完成。" if reason.startswith("绩效") else "整体绩效目标基本完成。"))
     if rng.random() < 0.5:
         goal_done += ("通过加强预算编制、执行监控和绩效评价等全过程管理，部门整体支出绩效管理水平进一步提高，"
@@ -1141,6 +1165,7 @@ def render(form: Form, out: Path, work: Path, profile: Path) -> dict[str, Any]:
     if not lo <= pages <= hi:
         raise RuntimeError(f"{form.name}: {pages} pages, wanted {lo}..{hi}")
     truth = make_truth(form, pages)
+    normalize_pdf(pdf)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pdf, out / f"{form.name}.pdf")
     (out / f"{form.name}.truth.json").write_text(

@@ -233,6 +233,7 @@ class Sheet:
         self.wb = Workbook()
         self.ws = self.wb.active
         self.ws.title = "部门整体支出绩效自评表"
+        self.wb.properties.creator = "Administrator"  # as in real exports, not "openpyxl"
         self.needs: list[tuple[int, int, float]] = []  # (r1, r2, points needed)
         self.min_h: dict[int, float] = {}
         for c in COLS:

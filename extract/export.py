@@ -245,6 +245,9 @@ def form_to_json(form: Form) -> dict[str, Any]:
         "declared_total": form.declared_total,
         "computed_total": form.computed_total,
         "total_provenance": _provenance(form.total_provenance),
+        "header_provenance": {
+            name: _provenance(prov) for name, prov in (form.header_provenance or {}).items()
+        },
         "findings": [asdict(finding) for finding in form.findings],
         "status": form.status,
     }

@@ -180,6 +180,7 @@ class Form:
     total_max: float | None = None
     declared_total: float | None = None
     total_provenance: Provenance | None = None
+    header_provenance: dict[str, Provenance] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     page_methods: list[str] = field(default_factory=list)
 

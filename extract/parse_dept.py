@@ -275,31 +275,48 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
     return indicators
 
 
-def _label_value(row: GridRow, label_cell: Cell) -> str:
-    """The text of the cell right of a label cell in the same row."""
+def _value_cell(row: GridRow, label_cell: Cell) -> Cell | None:
+    """The cell right of a label cell in the same row."""
     after = [c for c in row.cells if c.bbox.x0 >= label_cell.bbox.x1 - 1]
-    return after[0].text if after else ""
+    return after[0] if after else None
 
 
-def parse_header_facts(rows: list[GridRow], layout: Layout) -> dict[str, object]:
-    """Unit name, staff and number of units from the 单位基本情况 block."""
+def _inline_or_next(row: GridRow, cell: Cell, inline: str) -> tuple[int | None, Cell | None]:
+    """A count written in the label cell (``单位数：2``) or else in the cell after it."""
+    value = parse_int_in(inline)
+    if value is not None:
+        return value, cell
+    nxt = _value_cell(row, cell)
+    return (parse_int_in(nxt.text), nxt) if nxt is not None else (None, None)
+
+
+def parse_header_facts(
+    rows: list[GridRow], layout: Layout
+) -> tuple[dict[str, object], dict[str, Provenance]]:
+    """Unit name, staff and number of units from the 单位基本情况 block, with provenance."""
     facts: dict[str, object] = {}
+    where: dict[str, Provenance] = {}
     threshold = layout.match_threshold
     for row in rows:
         for cell in row.cells:
             if not row.starts_here(cell) or not cell.text:
                 continue
-            head = cell.text.split(":")[0].split("：")[0]
+            head = re.split("[:：]", cell.text)[0]
+            found: tuple[object, Cell | None] | None = None
             if "unit_name" not in facts and matches(head, layout.header["unit_name"], threshold):
-                facts["unit_name"] = _label_value(row, cell)
+                value_cell = _value_cell(row, cell)
+                name, found = "unit_name", (value_cell.text if value_cell else "", value_cell)
             elif "staff" not in facts and matches(cell.text, layout.header["staff"], threshold, contains=True):
-                tail = cell.text.split("合计")[-1]
-                facts["staff"] = parse_int_in(tail) or parse_int_in(_label_value(row, cell))
+                name, found = "staff", _inline_or_next(row, cell, cell.text.split("合计")[-1])
             elif "units" not in facts and matches(head, layout.header["units"], threshold, contains=True):
-                facts["units"] = parse_int_in(cell.text.replace(head, "", 1)) or parse_int_in(
-                    _label_value(row, cell)
-                )
-    return facts
+                name, found = "units", _inline_or_next(row, cell, cell.text[len(head) :])
+            if found is None:
+                continue
+            facts[name] = found[0]
+            prov = provenance(row, found[1])
+            if prov is not None:
+                where[name] = prov
+    return facts, where
 
 
 def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
@@ -377,7 +394,7 @@ def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, me
                outside_text: list[str]) -> Form:
     """The whole form from the document's grid rows and the text outside its tables."""
     preamble, sections, total_row = split_sections(rows, layout)
-    facts = parse_header_facts(preamble, layout)
+    facts, fact_provenance = parse_header_facts(preamble, layout)
     total_max, declared, total_prov = parse_total(sections[-1] if sections else None, total_row)
     form = Form(
         file=file,
@@ -393,5 +410,6 @@ def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, me
         total_max=total_max,
         declared_total=declared,
         total_provenance=total_prov,
+        header_provenance=fact_provenance,
     )
     return form

@@ -46,6 +46,9 @@ OUTSIDE_MAX_HEIGHT_PT = 40.0
 OUTSIDE_PIECE_GAP_PT = 20.0
 # Ink this close to a table (points) is the table's border, not outside text.
 TABLE_MARGIN_PT = 3.0
+# Each piece is sent with this much white around it (points): the engine treats a request
+# as a cell and drops ink on its edges as ruling lines, which cut the title's glyphs.
+OUTSIDE_PAD_PT = 3.0
 # Pixels near the page edge (points) are scanner borders and punched holes.
 PAGE_EDGE_PT = 12.0
 
@@ -131,12 +134,13 @@ def outside_text_boxes(page: ScanPage) -> list[list[BBox]]:
         b = table.bbox
         ink[max(0, int(b.top) - margin): int(b.bottom) + margin + 1,
             max(0, int(b.x0) - margin): int(b.x1) + margin + 1] = False
+    pad = OUTSIDE_PAD_PT * ppp
     lines: list[list[BBox]] = []
     for top, bottom in _runs(ink.any(axis=1), int(OUTSIDE_LINE_GAP_PT * ppp)):
         if not OUTSIDE_MIN_HEIGHT_PT * ppp <= bottom - top <= OUTSIDE_MAX_HEIGHT_PT * ppp:
             continue
         pieces = [
-            BBox(float(x0), float(top), float(x1), float(bottom))
+            BBox(max(0.0, x0 - pad), max(0.0, top - pad), min(float(w), x1 + pad), min(float(h), bottom + pad))
             for x0, x1 in _runs(ink[top:bottom].any(axis=0), int(OUTSIDE_PIECE_GAP_PT * ppp))
             if x1 - x0 >= OUTSIDE_MIN_HEIGHT_PT * ppp
         ]

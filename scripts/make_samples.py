@@ -7,6 +7,12 @@ Each form is built as an .xlsx with openpyxl, exported to PDF with LibreOffice
 
     python scripts/make_samples.py                 # everything
     python scripts/make_samples.py --only seed_haizhu_2021 --out /tmp/x
+    python scripts/make_samples.py --scans-only    # only samples/scanned/ from samples/exported/
+
+After the exported PDFs, a second stage prints-and-scans a selection of them (seeded
+raster degradation: skew, blur, grey uneven paper, noise, toner variation, broken ruling
+lines, a stamp, JPEG) into ``samples/scanned/`` as image-only PDFs and a multi-page TIFF,
+each with a copy of the truth plus a ``scan`` block (see the "scans" section below).
 
 Deterministic: every random choice comes from a ``random.Random`` seeded per form.
 Row heights are estimated from the text, then scaled by a padding factor that is
@@ -1134,6 +1140,349 @@ def all_forms() -> list[Form]:
     return [seed_form()] + [generated_form(s) for s in GENERATED]
 
 
+# --------------------------------------------------------------------------- scans
+# Printed-and-scanned versions of the exported samples (FORMS.md §5), same truth.
+#
+# Conventions recorded in each truth's "scan" block: ``rotation`` and ``skew_degrees`` are
+# the angles by which the page content was turned counter-clockwise (as PIL's
+# ``Image.rotate``); turn the image clockwise by them to get it upright. Every output page
+# has exactly the original page size (in points for PDFs, in pixels = points * dpi / 72),
+# like a flatbed scanner with a fixed window: the skewed sheet is shifted by a small random
+# offset and the uncovered corners show the grey scanner lid.
+DEFAULT_SCAN_OUT = ROOT / "samples" / "scanned"
+
+
+@dataclass
+class ScanSpec:
+    form: str
+    dpi: int
+    rotation: int = 0  # 0, 90 or 180 (counter-clockwise)
+    fmt: str = "pdf"  # "pdf" or "tif"
+    broken_lines: bool = False
+    stamp: bool = False
+
+    @property
+    def stem(self) -> str:
+        rot = f"-rot{self.rotation}" if self.rotation else ""
+        return f"{self.form}{rot}-{self.dpi}dpi"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.stem}.{self.fmt}"
+
+
+# No sample form has a single page, so there is no PNG/JPG sample: a whole-form truth
+# cannot describe one page. The 2-page justice form is written as a multi-page TIFF instead.
+SCANS = [
+    ScanSpec("seed_haizhu_2021", 200),
+    ScanSpec("dept_edu_2022", 200, stamp=True),
+    ScanSpec("dept_market_2022", 200, broken_lines=True),
+    ScanSpec("dept_water_2023", 200, broken_lines=True),
+    ScanSpec("dept_justice_2019", 200),
+    ScanSpec("seed_haizhu_2021", 150, broken_lines=True),
+    ScanSpec("dept_culture_2024", 150),
+    ScanSpec("dept_civil_2021", 150, broken_lines=True),
+    ScanSpec("dept_justice_2019", 300, broken_lines=True),
+    ScanSpec("dept_justice_2019", 150, fmt="tif"),
+    ScanSpec("dept_justice_2019", 200, rotation=90),
+    ScanSpec("dept_culture_2024", 200, rotation=180, broken_lines=True),
+]
+# JPEG quality range per dpi: kept inside 55..75, lower at high dpi to keep samples/ < 10 MB
+SCAN_QUALITY = {150: (60, 72), 200: (55, 68), 300: (55, 60)}
+STAMP_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+
+
+def _scan_seed(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"scan:{name}".encode()).digest()[:8], "big")
+
+
+def _low_freq(rng: Any, h: int, w: int, cells: int = 6) -> Any:
+    """A smooth random field in [-1, 1] of size h x w."""
+    import cv2
+    import numpy as np
+
+    small = rng.uniform(-1.0, 1.0, size=(cells, max(2, round(cells * w / h)))).astype(np.float32)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC).clip(-1.0, 1.0)
+
+
+def _break_lines(clean: Any, rng: Any, dpi: float) -> int:
+    """Erase or fade short stretches of ruling lines in place; return how many."""
+    import cv2
+    import numpy as np
+
+    dark = (clean < 140).astype(np.uint8)
+    long_run = max(40, int(dpi * 0.6))
+    horiz = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_run, 1)))
+    vert = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_run)))
+    grow = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+    count = 0
+    for mask, along in ((horiz, 1), (vert, 0)):
+        mask = cv2.dilate(mask, grow)
+        n, _lab, stats, _c = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        comps = [i for i in range(1, n) if stats[i, cv2.CC_STAT_WIDTH if along else cv2.CC_STAT_HEIGHT] >= long_run]
+        if not comps:
+            continue
+        for i in rng.choice(comps, size=min(len(comps), int(rng.integers(3, 8))), replace=False):
+            x, y, w, h = (int(v) for v in stats[i, :4])
+            length = int(dpi * rng.uniform(0.05, 0.35))
+            fade = 1.0 if rng.random() < 0.5 else rng.uniform(0.55, 0.85)  # broken or faint
+            if along:
+                s = x + int(rng.integers(0, max(1, w - length)))
+                sl = (slice(y, y + h), slice(s, s + length))
+            else:
+                s = y + int(rng.integers(0, max(1, h - length)))
+                sl = (slice(s, s + length), slice(x, x + w))
+            region = clean[sl]
+            m = mask[sl].astype(bool)
+            region[m] = region[m] + (255.0 - region[m]) * fade
+            count += 1
+    return count
+
+
+def _stamp(page: Any, rng: Any, dpi: float, unit: str) -> None:
+    """Multiply a red official-seal circle (seen through a grey scanner) onto ``page``."""
+    import math
+
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    r = int(dpi * rng.uniform(0.75, 0.85))
+    size = 2 * r + 8
+    ink = Image.new("L", (size, size), 0)  # ink coverage
+    d = ImageDraw.Draw(ink)
+    c = size / 2
+    ring = max(3, int(dpi * 0.035))
+    d.ellipse((c - r, c - r, c + r, c + r), outline=255, width=ring)
+    # five-pointed star
+    rs = r * 0.28
+    pts = []
+    for k in range(10):
+        rad = rs if k % 2 == 0 else rs * 0.4
+        a = -math.pi / 2 + k * math.pi / 5
+        pts.append((c + rad * math.cos(a), c + rad * math.sin(a)))
+    d.polygon(pts, fill=255)
+    font = ImageFont.truetype(STAMP_FONT, int(r * 0.22), index=2)  # Noto Sans CJK SC
+    text = unit[:16]
+    span = math.radians(min(250, 20 * len(text)))
+    for k, ch in enumerate(text):
+        a = -math.pi / 2 - span / 2 + span * (k + 0.5) / len(text)
+        glyph = Image.new("L", (int(r * 0.3), int(r * 0.3)), 0)
+        ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), ch, fill=255, font=font, anchor="mm")
+        glyph = glyph.rotate(-math.degrees(a) - 90, resample=Image.BICUBIC, expand=True)
+        rad = r - ring - r * 0.16
+        px, py = c + rad * math.cos(a), c + rad * math.sin(a)
+        ink.paste(255, (int(px - glyph.width / 2), int(py - glyph.height / 2)), glyph)
+    font2 = ImageFont.truetype(STAMP_FONT, int(r * 0.17), index=2)
+    d.text((c, c + r * 0.55), "财务专用章", fill=255, font=font2, anchor="mm")
+    cov = np.asarray(ink, dtype=np.float32) / 255.0
+    cov *= rng.uniform(0.55, 1.0, size=cov.shape).astype(np.float32) ** 0.5  # uneven ink
+    cov *= rng.uniform(0.7, 0.9)
+    red = np.array([205.0, 45.0, 55.0]) * rng.uniform(0.95, 1.05)
+    lum = float(0.299 * red[0] + 0.587 * red[1] + 0.114 * red[2]) / 255.0  # scanner's gray
+    factor = 1.0 - cov * (1.0 - lum)
+    # a random tilt of the seal, then place it over the lower right part of the table
+    factor_img = Image.fromarray(((1.0 - factor) * 255).astype(np.uint8)).rotate(
+        float(rng.uniform(-25, 25)), resample=Image.BICUBIC)
+    factor = 1.0 - np.asarray(factor_img, dtype=np.float32) / 255.0
+    h, w = page.shape
+    cx = int(w * rng.uniform(0.62, 0.78))
+    cy = int(h * rng.uniform(0.45, 0.70))
+    y0, x0 = cy - size // 2, cx - size // 2
+    page[y0:y0 + size, x0:x0 + size] *= factor
+
+
+def _scan_page(clean: Any, rng: Any, dpi: int, rotation: int, out_wh: tuple[int, int],
+               broken: bool, stamp_unit: str | None, params: dict[str, Any]) -> Any:
+    """Simulate printing ``clean`` (gray uint8 raster at ``dpi``) and scanning it."""
+    import cv2
+    import numpy as np
+
+    img = clean.astype(np.float32)
+    s = dpi / 200.0
+    if broken:
+        params["broken_segments"] = _break_lines(img, rng, dpi)
+    # toner: ink coverage scaled, a little uneven over the sheet
+    gain = params["ink_gain"]
+    h, w = img.shape
+    cover = (255.0 - img) / 255.0 * gain * (1.0 + 0.08 * _low_freq(rng, h, w, 4))
+    cover = cover.clip(0.0, 1.0)
+    # paper: grey level with faint blotches; ink goes down to a dark grey, not pure black
+    paper = params["paper_level"] * 255.0 * (1.0 + 0.015 * _low_freq(rng, h, w, 10))
+    black = params["black_level"]
+    img = paper - cover * (paper - black)
+    ink_threshold = float(paper.mean()) * 0.6
+    if stamp_unit:
+        _stamp(img, rng, dpi, stamp_unit)
+    if rotation:
+        img = np.ascontiguousarray(np.rot90(img, k=rotation // 90))  # counter-clockwise
+        h, w = img.shape
+    # skew and offset into the fixed scanner window
+    W, H = out_wh
+    angle = params["skew"]
+    dx = float(rng.uniform(-0.012, 0.012) * W)
+    dy = float(rng.uniform(-0.012, 0.012) * H)
+    ys, xs = np.nonzero(img < ink_threshold)
+    M = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    M[0, 2] += W / 2.0 - w / 2.0
+    M[1, 2] += H / 2.0 - h / 2.0
+    if len(xs):  # keep the printed content inside the window
+        corners = np.array([[xs.min(), ys.min(), 1], [xs.max(), ys.min(), 1],
+                            [xs.min(), ys.max(), 1], [xs.max(), ys.max(), 1]], dtype=np.float64)
+        tc = corners @ M.T
+        m = 3.0
+        dx = min(max(dx, m - tc[:, 0].min()), W - m - tc[:, 0].max())
+        dy = min(max(dy, m - tc[:, 1].min()), H - m - tc[:, 1].max())
+    M[0, 2] += dx
+    M[1, 2] += dy
+    params["offset_px"] = [round(dx), round(dy)]
+    img = cv2.warpAffine(img, M, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                         borderValue=params["lid_level"])
+    # illumination: a gentle gradient in a random direction and a vignette
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    xn, yn = xx / W - 0.5, yy / H - 0.5
+    t = rng.uniform(0, 2 * np.pi)
+    light = 1.0 + params["gradient"] * (xn * np.cos(t) + yn * np.sin(t)) * 2.0
+    light -= params["vignette"] * (xn ** 2 + yn ** 2) * 2.0
+    img *= light
+    img = cv2.GaussianBlur(img, (0, 0), params["blur_sigma_200dpi"] * s)
+    img += rng.normal(0.0, params["noise_sigma"], size=img.shape).astype(np.float32)
+    # a few specks of dust
+    for _ in range(int(rng.integers(5, 25))):
+        cv2.circle(img, (int(rng.integers(0, W)), int(rng.integers(0, H))),
+                   max(1, int(rng.uniform(0.5, 2.0) * s)), float(rng.uniform(60, 160)), -1)
+    return img.clip(0, 255).astype(np.uint8)
+
+
+def _write_image_pdf(path: Path, pages: list[tuple[bytes, int, int, float, float]]) -> None:
+    """A PDF whose every page draws one DCT (JPEG) image over the whole page.
+
+    ``pages``: (jpeg bytes, pixel width, pixel height, page width pt, page height pt).
+    """
+    objs: list[bytes] = []
+    n = len(pages)
+    kids = " ".join(f"{3 + 3 * i} 0 R" for i in range(n))
+    objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objs.append(f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode())
+    for i, (jpg, pw, ph, wpt, hpt) in enumerate(pages):
+        img_id, cs_id = 4 + 3 * i, 5 + 3 * i
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {wpt:.2f} {hpt:.2f}] "
+                    f"/Resources << /XObject << /Im0 {img_id} 0 R >> /ProcSet [/PDF /ImageB] >> "
+                    f"/Contents {cs_id} 0 R >>".encode())
+        objs.append(f"<< /Type /XObject /Subtype /Image /Width {pw} /Height {ph} /ColorSpace /DeviceGray "
+                    f"/BitsPerComponent 8 /Filter /DCTDecode /Length {len(jpg)} >>\nstream\n".encode()
+                    + jpg + b"\nendstream")
+        content = f"q {wpt:.2f} 0 0 {hpt:.2f} 0 0 cm /Im0 Do Q".encode()
+        objs.append(f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream")
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for k, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{k} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+
+
+def make_scan(spec: ScanSpec, exported: Path, out: Path) -> dict[str, Any]:
+    import io
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    src = exported / f"{spec.form}.pdf"
+    truth = json.loads((exported / f"{spec.form}.truth.json").read_text(encoding="utf-8"))
+    rng = np.random.default_rng(_scan_seed(spec.stem + "." + spec.fmt))
+    qlo, qhi = SCAN_QUALITY[spec.dpi]
+    quality = int(rng.integers(qlo, qhi + 1))
+    doc = pdfium.PdfDocument(str(src))
+    n = len(doc)
+    broken_pages: list[int] = []
+    if spec.broken_lines:
+        broken_pages = sorted(int(p) for p in rng.choice(n, size=int(rng.integers(1, n + 1)), replace=False))
+    stamp_page = n - 1 if spec.stamp else None
+    common = {
+        "paper_level": round(float(rng.uniform(0.80, 0.92)), 3),
+        "lid_level": round(float(rng.uniform(215, 250)), 1),
+        "black_level": round(float(rng.uniform(15, 45)), 1),
+        "ink_gain": round(float(rng.uniform(0.82, 1.08)), 3),
+        "blur_sigma_200dpi": round(float(rng.uniform(0.5, 1.0)), 2),
+        "noise_sigma": round(float(rng.uniform(1.5, 3.0)), 2),
+        "gradient": round(float(rng.uniform(0.02, 0.05)), 3),
+        "vignette": round(float(rng.uniform(0.02, 0.06)), 3),
+    }
+    skews: list[float] = []
+    offsets: list[list[int]] = []
+    frames: list[tuple[bytes, int, int, float, float]] = []
+    images: list[Any] = []
+    for i in range(n):
+        page = doc[i]
+        wpt, hpt = page.get_size()
+        clean = np.asarray(page.render(scale=spec.dpi / 72.0, grayscale=True).to_pil().convert("L"))
+        clean = clean.copy()
+        if spec.rotation in (90, 270):
+            wpt, hpt = hpt, wpt
+        W, H = round(wpt * spec.dpi / 72.0), round(hpt * spec.dpi / 72.0)
+        params = dict(common, skew=round(float(rng.uniform(-2.0, 2.0)), 2))
+        img = _scan_page(clean, rng, spec.dpi, spec.rotation, (W, H), i in broken_pages,
+                         truth["unit_name"] if i == stamp_page else None, params)
+        skews.append(params["skew"])
+        offsets.append(params["offset_px"])
+        pil = Image.fromarray(img, "L")
+        if spec.fmt == "pdf":
+            buf = io.BytesIO()
+            pil.save(buf, "JPEG", quality=quality, optimize=True, dpi=(spec.dpi, spec.dpi))
+            frames.append((buf.getvalue(), W, H, wpt, hpt))
+        else:
+            images.append(pil)
+    doc.close()
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / spec.filename
+    if spec.fmt == "pdf":
+        _write_image_pdf(target, frames)
+    else:
+        images[0].save(target, "TIFF", compression="jpeg", quality=quality, save_all=True,
+                       append_images=images[1:], dpi=(spec.dpi, spec.dpi))
+    truth["file"] = spec.filename
+    truth["scan"] = {
+        "dpi": spec.dpi,
+        "skew_degrees": skews,
+        "rotation": spec.rotation,
+        "broken_lines": bool(broken_pages),
+        "stamp": spec.stamp,
+        "jpeg_quality": quality,
+        "rotation_direction": "counterclockwise",
+        "source": src.name,
+        "format": spec.fmt,
+        "broken_line_pages": [p + 1 for p in broken_pages],
+        "stamp_page": None if stamp_page is None else stamp_page + 1,
+        "offset_px": offsets,
+        **common,
+    }
+    (out / f"{spec.stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
+                                                 encoding="utf-8")
+    return {"file": spec.filename, "pages": n, "bytes": target.stat().st_size, **truth["scan"]}
+
+
+def make_scans(exported: Path, out: Path, only: list[str] | None = None) -> list[dict[str, Any]]:
+    specs = [s for s in SCANS if not only or s.form in only]
+    missing = sorted({s.form for s in specs if not (exported / f"{s.form}.pdf").exists()})
+    if missing:
+        raise FileNotFoundError(f"exported PDFs missing in {exported}: {missing}")
+    infos = []
+    for spec in specs:
+        t0 = time.time()
+        info = make_scan(spec, exported, out)
+        infos.append(info)
+        print(f"{info['file']}: {info['pages']} pages, {info['bytes'] / 1024:.0f} KiB, q{info['jpeg_quality']}, "
+              f"skew {info['skew_degrees']}, rot {info['rotation']}, broken p{info['broken_line_pages'] or '-'}, "
+              f"stamp p{info['stamp_page'] or '-'} ({time.time() - t0:.1f}s)")
+    return infos
+
+
 # --------------------------------------------------------------------------- driver
 def render(form: Form, out: Path, work: Path, profile: Path) -> dict[str, Any]:
     pad = form.pad0
@@ -1180,7 +1529,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", help="generate only this form (repeatable)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     ap.add_argument("--keep-xlsx", action="store_true", help="also copy the .xlsx into --out")
+    ap.add_argument("--scan-out", type=Path, default=DEFAULT_SCAN_OUT,
+                    help="output folder of the printed-and-scanned versions")
+    ap.add_argument("--scans-only", action="store_true",
+                    help="only (re)make the scanned versions from the PDFs already in --out")
+    ap.add_argument("--no-scans", action="store_true", help="skip the scanned versions")
     args = ap.parse_args(argv)
+    if args.scans_only:
+        t0 = time.time()
+        make_scans(args.out, args.scan_out, args.only)
+        print(f"scans done in {time.time() - t0:.1f}s -> {args.scan_out}")
+        return 0
     if not shutil.which("soffice"):
         print("soffice (LibreOffice) is required", file=sys.stderr)
         return 2
@@ -1204,6 +1563,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{info['name']}: {info['pages']} pages (pad {info['pad']}); "
                   f"findings {info['findings'] or '-'}; splits: {sp or '-'}")
     print(f"done in {time.time() - t0:.1f}s -> {args.out}")
+    if not args.no_scans:
+        t1 = time.time()
+        make_scans(args.out, args.scan_out, args.only)
+        print(f"scans done in {time.time() - t1:.1f}s -> {args.scan_out}")
     return 0
 
 

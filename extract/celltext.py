@@ -11,6 +11,11 @@ from .textnorm import join_cjk_lines, normalize_text
 # A character whose vertical centre is within this share of its height from a line's
 # centre belongs to that line (wrapped lines in forms are 1.1-1.5 heights apart).
 LINE_TOLERANCE = 0.5
+# Closing punctuation hangs past the end of a line: its ink sits in the left part of its
+# box, which may straddle the cell's right border, so it is placed by that left part.
+HANGING_PUNCTUATION = frozenset("，。、；：！？）》」』】〕”’…,.;:!?)")
+HANGING_POINT = 0.2  # share of the box width from its left edge
+
 # Latin/digit runs separated by more than this share of a character's height get a space.
 WORD_GAP = 0.35
 
@@ -78,7 +83,10 @@ def fill_cells(table: Table, words: list[Word]) -> tuple[Table, list[Word]]:
     per_cell: dict[tuple[int, int], list[Word]] = {}
     outside: list[Word] = []
     for word in words:
-        cx = (word.bbox.x0 + word.bbox.x1) / 2
+        if word.text in HANGING_PUNCTUATION:
+            cx = word.bbox.x0 + HANGING_POINT * word.bbox.width
+        else:
+            cx = (word.bbox.x0 + word.bbox.x1) / 2
         cy = (word.bbox.top + word.bbox.bottom) / 2
         r = _locate(table.row_edges, cy)
         c = _locate(table.col_edges, cx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .hierarchy import LevelCells, resolve_level
 from .layout import Layout, best_match, matches
 from .model import BudgetValue, Cell, Form, Indicator, Provenance
 from .numbers import parse_int_in, parse_number, parse_percent, parse_year
@@ -18,7 +19,6 @@ COLUMN_TOLERANCE = 0.01
 MAX_HEADER_LABEL = 24
 NAME_ROLES = ("level1", "level2", "indicator")
 MAX_ROLE_OF = {"level1": "level1_max", "level2": "level2_max", "indicator": "max_score"}
-HIERARCHY_ROLES = ("level1", "level1_max", "level2", "level2_max")
 YEAR_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -133,65 +133,6 @@ def split_sections(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], 
     return preamble, sections, total_row
 
 
-# ---------------------------------------------------------------- hierarchy across pages
-
-
-@dataclass
-class Piece:
-    """Consecutive data rows covered by one physical cell of a hierarchy column."""
-
-    key: object
-    text: str
-    cell: Cell | None
-    first_page: int
-    last_page: int
-    section: int
-    rows: list[int] = field(default_factory=list)
-
-
-Entry = tuple[object, str, Cell | None, int, int]  # (cell identity, text, cell, page, section)
-
-
-def _pieces(entries: list[Entry]) -> list[Piece]:
-    pieces: list[Piece] = []
-    for index, (key, text, cell, page, section) in enumerate(entries):
-        if pieces and key is not None and pieces[-1].key == key:
-            pieces[-1].rows.append(index)
-            pieces[-1].last_page = page
-            continue
-        pieces.append(Piece(key, text, cell, page, page, section, [index]))
-    return pieces
-
-
-def resolve_blocks(entries: list[Entry]) -> list[tuple[str, Cell | None]]:
-    """Text of a hierarchy column for each data row.
-
-    A merged cell split by a page break becomes two pieces, one on each page, and its
-    label is drawn on one of them only: pieces on either side of a page break within a
-    section are joined when one of them is empty or both say the same."""
-    pieces = _pieces(entries)
-    joined: list[Piece] = []
-    for piece in pieces:
-        prev = joined[-1] if joined else None
-        if (
-            prev is not None
-            and prev.section == piece.section
-            and prev.last_page != piece.first_page
-            and (not prev.text or not piece.text or match_key(prev.text) == match_key(piece.text))
-        ):
-            prev.rows += piece.rows
-            prev.last_page = piece.last_page
-            if not prev.text:
-                prev.text, prev.cell = piece.text, piece.cell
-            continue
-        joined.append(piece)
-    out: list[tuple[str, Cell | None]] = [("", None)] * len(entries)
-    for piece in joined:
-        for index in piece.rows:
-            out[index] = (piece.text, piece.cell)
-    return out
-
-
 # ---------------------------------------------------------------- the parts of a form
 
 
@@ -207,6 +148,30 @@ def is_placeholder(name: str, layout: Layout) -> bool:
     return any(p.search(name) for p in layout.placeholders)
 
 
+def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section], level: str) -> list[LevelCells]:
+    out = []
+    for section, row in data:
+        name_cell = section.cell(row, level)
+        max_cell = section.cell(row, MAX_ROLE_OF[level])
+        out.append(
+            LevelCells(
+                page=row.page,
+                section=sections.index(section),
+                name_key=row.key(name_cell) if name_cell is not None else None,
+                name=name_cell.text if name_cell is not None else "",
+                name_cell=name_cell,
+                max_key=row.key(max_cell) if max_cell is not None else None,
+                max_text=max_cell.text if max_cell is not None else "",
+                max_cell=max_cell,
+            )
+        )
+    return out
+
+
+def _sum(values: list[float | None]) -> float | None:
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
 def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]:
     """Leaf rows of all sections with their parents resolved across page breaks."""
     data: list[tuple[Section, GridRow]] = []
@@ -218,37 +183,52 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
             if names[0] and is_placeholder(names[0], layout):
                 continue
             data.append((section, row))
-    resolved: dict[str, list[tuple[str, Cell | None]]] = {}
-    for role in HIERARCHY_ROLES:
-        entries: list[Entry] = []
-        for section_index, (section, row) in enumerate(data):
-            cell = section.cell(row, role)
-            key = row.key(cell) if cell is not None else None
-            entries.append(
-                (key, cell.text if cell else "", cell, row.page, sections.index(section))
-            )
-        resolved[role] = resolve_blocks(entries)
-    # the page each resolved cell sits on, for provenance
-    page_of: dict[int, int] = {}
-    for section, row in data:
-        for cell in row.cells:
-            page_of[id(cell)] = row.page
+    leaf_names = [split_weight(section.text(row, "indicator"), layout) for section, row in data]
+    leaf_max: list[float | None] = []
+    for (section, row), (_, from_name) in zip(data, leaf_names):
+        value = parse_number(section.text(row, "max_score"))
+        leaf_max.append(value if value is not None else from_name)
+
+    def weight(name: str) -> float | None:
+        return split_weight(name, layout)[1]
+
+    level2 = resolve_level(
+        _level_cells(data, sections, "level2"), lambda rows: _sum([leaf_max[i] for i in rows]), weight
+    )
+
+    def level2_maxima(rows: list[int]) -> float | None:
+        seen: dict[int, float | None] = {}
+        for i in rows:
+            block = level2[i]
+            if not block.labelled:  # no 二级 level: leaves sit right under the 一级
+                seen[-i - 1] = leaf_max[i]
+                continue
+            own = parse_number(block.max_text)
+            seen[id(block)] = own if own is not None else weight(block.name)
+        return _sum(list(seen.values()))
+
+    def shares_level2(a: list[int], b: list[int]) -> bool:
+        return bool({id(level2[i]) for i in a if level2[i].labelled} & {id(level2[i]) for i in b})
+
+    level1 = resolve_level(
+        _level_cells(data, sections, "level1"), level2_maxima, weight, shares_level2
+    )
+    page_of = {id(cell): row.page for _, row in data for cell in row.cells}
 
     indicators = []
     for index, (section, row) in enumerate(data):
-        level1, level1_max_from_name = split_weight(resolved["level1"][index][0], layout)
-        level2, level2_max_from_name = split_weight(resolved["level2"][index][0], layout)
-        name, max_from_name = split_weight(section.text(row, "indicator"), layout)
-        level1_max = parse_number(resolved["level1_max"][index][0])
-        level2_max = parse_number(resolved["level2_max"][index][0])
-        max_score = parse_number(section.text(row, "max_score"))
+        l1, l2 = level1[index], level2[index]
+        level1_name, level1_weight = split_weight(l1.name, layout)
+        level2_name, level2_weight = split_weight(l2.name, layout)
+        level1_max = parse_number(l1.max_text)
+        level2_max = parse_number(l2.max_text)
         indicator = Indicator(
-            level1=level1,
-            level1_max=level1_max if level1_max is not None else level1_max_from_name,
-            level2=level2,
-            level2_max=level2_max if level2_max is not None else level2_max_from_name,
-            indicator=name,
-            max_score=max_score if max_score is not None else max_from_name,
+            level1=level1_name,
+            level1_max=level1_max if level1_max is not None else level1_weight,
+            level2=level2_name,
+            level2_max=level2_max if level2_max is not None else level2_weight,
+            indicator=leaf_names[index][0],
+            max_score=leaf_max[index],
             score=parse_number(section.text(row, "score")),
             target=section.text(row, "target"),
             actual=section.text(row, "actual"),
@@ -261,15 +241,17 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
             prov = provenance(row, section.cell(row, role))
             if prov is not None:
                 indicator.provenance[role] = prov
-        for role in HIERARCHY_ROLES:
-            text, cell = resolved[role][index]
+        for role, cell in (
+            ("level1", l1.name_cell), ("level1_max", l1.max_cell),
+            ("level2", l2.name_cell), ("level2_max", l2.max_cell),
+        ):  # fmt: skip
             if cell is not None:
                 indicator.provenance[role] = Provenance(
                     page=page_of.get(id(cell), row.page),
                     bbox=cell.bbox.rounded(),
                     confidence=round(cell.confidence, 3),
                     source=cell.source,
-                    raw_text=cell.raw_text or text,
+                    raw_text=cell.raw_text or cell.text,
                 )
         indicators.append(indicator)
     return indicators

@@ -181,7 +181,9 @@ def _line_separator(prev: str, nxt: str) -> str:
         return ""
     if last == "-":  # hyphenated word or range split at the line end
         return ""
-    return " "
+    if last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
+        return " "  # two Latin words or numbers
+    return ""  # symbols (≥, %, (, …) and punctuation attach to what follows
 
 
 def join_cjk_lines(lines: list[str]) -> str:

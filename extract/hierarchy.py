@@ -1,0 +1,143 @@
+"""一级/二级 blocks of the indicator table, joined again where page breaks split them.
+
+A merged 一级 or 二级 cell that runs over a page break becomes two pieces, one on each
+page. The exporter centres its label on the whole range, so the label is printed on
+one piece only, or wrapped and split between both (``文化市场综合执法`` | ``经费``).
+Pieces on either side of a break, in one section, are joined when:
+- they carry the same name (labels repeated on every page), or
+- the later piece is blank (the label was printed before the break), unless the earlier
+  block is already complete: its children's 分值 add up to its own 分值, so the blank
+  piece is a new block whose label is printed after the *next* break, or
+- the earlier piece is blank (the label is printed after the break), or
+- both carry different text but only one of them carries the 分值: a wrapped label
+  split by the break, joined as earlier + later text (again unless already complete).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .model import Cell
+from .numbers import parse_number
+from .textnorm import match_key
+
+# Children's maxima within this of the parent's maximum make the parent complete.
+SUM_TOLERANCE = 0.001
+
+
+@dataclass(frozen=True)
+class LevelCells:
+    """One data row's cells of one level: the name cell and the 分值 cell."""
+
+    page: int
+    section: int
+    name_key: object | None
+    name: str
+    name_cell: Cell | None
+    max_key: object | None
+    max_text: str
+    max_cell: Cell | None
+
+
+@dataclass
+class Block:
+    """A resolved 一级 or 二级 block: its label, its 分值 and the data rows it covers."""
+
+    name: str
+    name_cell: Cell | None
+    max_text: str
+    max_cell: Cell | None
+    first_page: int
+    last_page: int
+    section: int
+    rows: list[int] = field(default_factory=list)
+
+    @property
+    def labelled(self) -> bool:
+        return bool(self.name or self.max_text)
+
+
+def _pieces(cells: list[LevelCells]) -> list[Block]:
+    """Consecutive rows covered by the same physical name cell (or 分值 cell)."""
+    pieces: list[Block] = []
+    last_key: object | None = None
+    for index, c in enumerate(cells):
+        key = c.name_key if c.name_key is not None else c.max_key
+        if pieces and key is not None and key == last_key:
+            piece = pieces[-1]
+            piece.rows.append(index)
+            piece.last_page = c.page
+            if not piece.max_text and c.max_text:
+                piece.max_text, piece.max_cell = c.max_text, c.max_cell
+            continue
+        pieces.append(
+            Block(c.name, c.name_cell, c.max_text, c.max_cell, c.page, c.page, c.section, [index])
+        )
+        last_key = key
+    return pieces
+
+
+def _join_kind(prev: Block, piece: Block, complete: bool) -> str:
+    """How ``piece`` continues ``prev``: "same", "fill" (take piece's label), "keep"
+    (keep prev's label), "concat" (split label) or "" (a new block)."""
+    if prev.section != piece.section or prev.last_page == piece.first_page:
+        return ""
+    if prev.name and match_key(prev.name) == match_key(piece.name):
+        return "same"
+    if not piece.labelled:
+        return "" if complete else "keep"
+    if not prev.labelled:
+        return "fill"
+    if prev.name and piece.name and bool(prev.max_text) != bool(piece.max_text):
+        return "" if complete else "concat"
+    if not prev.name and piece.name and prev.max_text and not piece.max_text:
+        return "" if complete else "fill"
+    return ""
+
+
+def resolve_level(
+    cells: list[LevelCells],
+    children_max: Callable[[list[int]], float | None],
+    weight_in_name: Callable[[str], float | None] = lambda name: None,
+    shares_child: Callable[[list[int], list[int]], bool] = lambda a, b: False,
+) -> list[Block]:
+    """The block of every data row for one level.
+
+    ``children_max(rows)`` is the sum of the 分值 of the children under those rows (None
+    when unknown); ``weight_in_name`` reads a 分值 written inside a label;
+    ``shares_child(rows_a, rows_b)`` tells whether one child block covers rows of both
+    (a child never has two parents, so such pieces are one block)."""
+    blocks: list[Block] = []
+    for piece in _pieces(cells):
+        prev = blocks[-1] if blocks else None
+        kind = ""
+        if prev is not None:
+            own = parse_number(prev.max_text)
+            if own is None:
+                own = weight_in_name(prev.name)
+            total = children_max(prev.rows)
+            complete = (
+                own is not None
+                and total is not None
+                and abs(total - own) <= SUM_TOLERANCE
+                and not shares_child(prev.rows, piece.rows)
+            )
+            kind = _join_kind(prev, piece, complete)
+        if prev is None or not kind:
+            blocks.append(piece)
+            continue
+        prev.rows += piece.rows
+        prev.last_page = piece.last_page
+        if kind == "concat":
+            prev.name = prev.name + piece.name
+        if kind in ("fill", "concat") or not prev.name:
+            prev.name = prev.name or piece.name
+            prev.name_cell = prev.name_cell or piece.name_cell
+        if not prev.max_text:
+            prev.max_text, prev.max_cell = piece.max_text, piece.max_cell
+    per_row: list[Block] = [blocks[0]] * len(cells) if blocks else []
+    for block in blocks:
+        for index in block.rows:
+            per_row[index] = block
+    return per_row

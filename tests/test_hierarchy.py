@@ -1,0 +1,69 @@
+"""一级/二级 blocks across page breaks (pure: hand-made rows, no PDF)."""
+
+from __future__ import annotations
+
+from extract.hierarchy import LevelCells, resolve_level
+
+
+def rows(spec: list[tuple[int, str, str, str]]) -> list[LevelCells]:
+    """(page, cell id, name, max) per data row; rows sharing a cell id share the cell."""
+    return [
+        LevelCells(page, 0, cell_id, name, None, cell_id, max_text, None)
+        for page, cell_id, name, max_text in spec
+    ]
+
+
+def names(blocks: list) -> list[str]:  # type: ignore[type-arg]
+    return [b.name for b in blocks]
+
+
+def leaf_sum(maxima: list[float]):  # type: ignore[no-untyped-def]
+    return lambda idx: sum(maxima[i] for i in idx)
+
+
+def test_label_printed_after_the_break_fills_the_earlier_piece() -> None:
+    cells = rows([(1, "a", "资金管理", "4"), (1, "b", "", ""), (2, "c", "资产管理", "4"), (2, "c", "资产管理", "4")])
+    blocks = resolve_level(cells, leaf_sum([4, 2, 2, 2]))
+    assert names(blocks) == ["资金管理", "资产管理", "资产管理", "资产管理"]
+    assert blocks[1] is blocks[2]
+
+
+def test_blank_piece_after_the_break_continues_an_incomplete_block() -> None:
+    cells = rows([(1, "a", "资金管理", "6"), (2, "b", "", "")])
+    assert names(resolve_level(cells, leaf_sum([4, 2]))) == ["资金管理", "资金管理"]
+
+
+def test_blank_piece_after_a_complete_block_is_a_new_block() -> None:
+    # 资金管理 (4) is complete on page 1; page 2 starts a tall block whose label is on page 3
+    cells = rows([(1, "a", "资金管理", "4"), (2, "b", "", ""), (3, "c", "绩效管理", "6")])
+    blocks = resolve_level(cells, leaf_sum([4, 3, 3]))
+    assert names(blocks) == ["资金管理", "绩效管理", "绩效管理"]
+
+
+def test_wrapped_label_split_by_the_break_is_joined() -> None:
+    cells = rows([(2, "a", "文化市场综合执法", "5.00"), (3, "b", "经费", "")])
+    blocks = resolve_level(cells, leaf_sum([3, 2]))
+    assert names(blocks) == ["文化市场综合执法经费"] * 2
+    assert blocks[0].max_text == "5.00"
+
+
+def test_labels_repeated_on_every_page_are_one_block() -> None:
+    cells = rows([(1, "a", "履职效能", "50"), (2, "b", "履职效能", "50")])
+    blocks = resolve_level(cells, leaf_sum([20, 30]))
+    assert blocks[0] is blocks[1]
+
+
+def test_different_labels_on_either_side_of_a_break_stay_apart() -> None:
+    cells = rows([(1, "a", "采购管理", "2"), (2, "b", "成本管理", "4")])
+    blocks = resolve_level(cells, leaf_sum([2, 4]))
+    assert names(blocks) == ["采购管理", "成本管理"]
+
+
+def test_no_join_within_a_page_or_across_sections() -> None:
+    same_page = rows([(1, "a", "A", "2"), (1, "b", "", "")])
+    assert names(resolve_level(same_page, leaf_sum([1, 1]))) == ["A", ""]
+    other_section = [
+        LevelCells(1, 0, "a", "A", None, "a", "2", None),
+        LevelCells(2, 1, "b", "", None, "b", "", None),
+    ]
+    assert names(resolve_level(other_section, leaf_sum([1, 1]))) == ["A", ""]

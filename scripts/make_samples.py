@@ -1180,7 +1180,6 @@ SCANS = [
     ScanSpec("dept_water_2023", 200, broken_lines=True),
     ScanSpec("dept_justice_2019", 200),
     ScanSpec("seed_haizhu_2021", 150, broken_lines=True),
-    ScanSpec("dept_culture_2024", 150),
     ScanSpec("dept_civil_2021", 150, broken_lines=True),
     ScanSpec("dept_justice_2019", 300, broken_lines=True),
     ScanSpec("dept_justice_2019", 150, fmt="tif"),

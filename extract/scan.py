@@ -136,12 +136,12 @@ def outside_text_boxes(page: ScanPage) -> list[list[BBox]]:
             max(0, int(b.x0) - margin): int(b.x1) + margin + 1] = False
     pad = OUTSIDE_PAD_PT * ppp
     lines: list[list[BBox]] = []
-    for top, bottom in _runs(ink.any(axis=1), int(OUTSIDE_LINE_GAP_PT * ppp)):
+    for top, bottom in _runs(np.asarray(ink.any(axis=1)), int(OUTSIDE_LINE_GAP_PT * ppp)):
         if not OUTSIDE_MIN_HEIGHT_PT * ppp <= bottom - top <= OUTSIDE_MAX_HEIGHT_PT * ppp:
             continue
         pieces = [
             BBox(max(0.0, x0 - pad), max(0.0, top - pad), min(float(w), x1 + pad), min(float(h), bottom + pad))
-            for x0, x1 in _runs(ink[top:bottom].any(axis=0), int(OUTSIDE_PIECE_GAP_PT * ppp))
+            for x0, x1 in _runs(np.asarray(ink[top:bottom].any(axis=0)), int(OUTSIDE_PIECE_GAP_PT * ppp))
             if x1 - x0 >= OUTSIDE_MIN_HEIGHT_PT * ppp
         ]
         if pieces:

@@ -1,0 +1,204 @@
+"""Cell images → text-line crops, shared by the OCR engines.
+
+Each requested cell is cut from the page, the ruling lines along its edges are
+blanked (text touching a border must not be read with the line, FORMS.md §5), and
+its ink is split into text lines by a horizontal projection profile. Engines then
+recognise the line crops in one batch per page, so nothing is read across a cell
+border and multi-line cells come out top to bottom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..model import BBox
+
+# A row (column) near a cell edge is a ruling line when at least this share of its
+# pixels is ink: a blurred or faint scanned line still fills most of it, while the
+# stroke of a character touching the line fills less than half of a one-line cell.
+RULE_INK_SHARE = 0.7
+# How far from the box edge a ruling line may lie, in pixels: grid boxes run along
+# line centres, lines are 1–4 px thick at 150–300 dpi, and a deskewed grid is off by a
+# pixel or two. Text touching a line starts 1 pt (2–4 px) inside it, so no wider.
+RULE_SEARCH_PX = 5
+# Ink gaps of up to this many rows inside a text line are bridged (thin strokes, JPEG).
+LINE_GAP_PX = 1
+# A run of ink rows lower than this many pixels is noise or a rule remnant, not text
+# (a character at 150 dpi in 6 pt type is 12 px high).
+MIN_LINE_HEIGHT_PX = 4
+# Runs closer than this share of the taller one belong to one line (二, 三, 〓 split a
+# line with only a few such characters into bands).
+LINE_MERGE_GAP_SHARE = 0.35
+# …unless the merged line would be this much higher than the page's typical line.
+LINE_MERGE_MAX_SHARE = 1.45
+# Confidence given to a dash read by its shape alone (the recognisers return nothing
+# for a lone `-` in 6 pt type at 150 dpi).
+DASH_CONFIDENCE = 0.5
+# Padding around a line's ink in the crop given to the recogniser, as a share of its
+# height. Measured on 150–300 dpi pages: 0.5 loses decimal points and digits (the text
+# shrinks in the 48 px recogniser input), 0.1–0.25 read best.
+LINE_PAD_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class LineCrop:
+    """One text line of one cell: the cell's index, the line's box in page pixels and
+    its image (grey, rules blanked, background of the page)."""
+
+    cell: int
+    bbox: BBox
+    image: np.ndarray
+    dash: bool = False  # a lone short stroke: read as `-` when the recogniser sees nothing
+
+
+def ink_threshold(image: np.ndarray) -> float:
+    """Grey level below which a pixel is ink: Otsu on the page."""
+    thr, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return float(thr)
+
+
+def _clip_box(bbox: BBox, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    h, w = shape[:2]
+    x0 = int(np.clip(round(bbox.x0), 0, w))
+    x1 = int(np.clip(round(bbox.x1), 0, w))
+    y0 = int(np.clip(round(bbox.top), 0, h))
+    y1 = int(np.clip(round(bbox.bottom), 0, h))
+    return x0, y0, x1, y1
+
+
+def _edge_rules(share: np.ndarray) -> np.ndarray:
+    """Which positions of a 1-d ink-share profile belong to a ruling line at either end."""
+    n = share.size
+    rules = np.zeros(n, dtype=bool)
+    band = min(n, RULE_SEARCH_PX)
+    for inward, positions in ((1, range(band)), (-1, range(n - 1, n - 1 - band, -1))):
+        hits = [p for p in positions if share[p] >= RULE_INK_SHARE]
+        if not hits:
+            continue
+        # from the edge up to the innermost line position; no fringe beyond it, as text
+        # may start in the very next column
+        inner = hits[-1]
+        edge = 0 if inward == 1 else n - 1
+        lo, hi = sorted((edge, inner))
+        rules[lo : hi + 1] = True
+    return rules
+
+
+def _blank_rules(ink: np.ndarray) -> np.ndarray:
+    """Mask of the ruling-line pixels along the four edges of a cell's ink mask."""
+    rules = np.zeros_like(ink, dtype=bool)
+    if ink.size == 0:
+        return rules
+    rules[_edge_rules(ink.mean(axis=1)), :] = True
+    rules[:, _edge_rules(ink.mean(axis=0))] = True
+    return rules
+
+
+def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """[start, end) runs of True in a 1-d mask, bridging gaps of up to `gap`."""
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > gap + 1)
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _merge_bands(bands: list[tuple[int, int]], typical: float) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for y0, y1 in bands:
+        if out:
+            p0, p1 = out[-1]
+            taller = max(p1 - p0, y1 - y0)
+            if (y0 - p1) <= LINE_MERGE_GAP_SHARE * taller and (
+                y1 - p0
+            ) <= LINE_MERGE_MAX_SHARE * typical:
+                out[-1] = (p0, y1)
+                continue
+        out.append((y0, y1))
+    return out
+
+
+@dataclass(frozen=True)
+class _CellInk:
+    x0: int
+    y0: int
+    grey: np.ndarray  # the cell with its rules painted in background grey
+    ink: np.ndarray  # ink mask without rules
+    bands: list[tuple[int, int]]
+
+
+def _cell_ink(image: np.ndarray, bbox: BBox, threshold: float) -> _CellInk | None:
+    x0, y0, x1, y1 = _clip_box(bbox, image.shape)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return None
+    grey = image[y0:y1, x0:x1].copy()
+    ink = grey < threshold
+    paper = grey[~ink]
+    background = int(np.median(paper)) if paper.size else 255
+    # Thin ruling lines blur to grey and are only partly darker than the ink threshold;
+    # find them with a threshold halfway to the paper.
+    faint = grey < (threshold + background) / 2
+    rules = _blank_rules(faint)
+    grey[rules] = background
+    ink &= ~rules
+    bands = [
+        (a, b) for a, b in _runs(np.asarray(ink.any(axis=1)), LINE_GAP_PX) if ink[a:b].sum() >= 3
+    ]
+    return _CellInk(x0, y0, grey, ink, bands)
+
+
+def cell_line_crops(
+    image: np.ndarray, boxes: list[BBox], threshold: float | None = None
+) -> list[LineCrop]:
+    """The text lines of every cell in `boxes`, cells in order, lines top to bottom.
+    An empty cell gives no line."""
+    thr = ink_threshold(image) if threshold is None else threshold
+    cells = [_cell_ink(image, b, thr) for b in boxes]
+    heights = [
+        b - a for c in cells if c is not None for a, b in c.bands if b - a >= MIN_LINE_HEIGHT_PX
+    ]
+    typical = float(np.median(heights)) if heights else 0.0
+    out: list[LineCrop] = []
+    for index, cell in enumerate(cells):
+        if cell is None:
+            continue
+        lines = _merge_bands(cell.bands, typical or 1e9)
+        h, w = cell.ink.shape
+        for a, b in lines:
+            cols = np.flatnonzero(cell.ink[a:b].any(axis=0))
+            if cols.size == 0:
+                continue
+            line_h = b - a
+            dash = False
+            if line_h < MIN_LINE_HEIGHT_PX:
+                # too low for text, but a lone short stroke is a placeholder dash (`-`):
+                # read it in a crop of the page's line height
+                dash = len(lines) == 1 and 2 * line_h <= cols.size <= 2 * (typical or 0)
+                if not dash:
+                    continue
+                line_h = int(typical)
+                a = max(0, (a + b - line_h) // 2)
+                b = min(h, a + line_h)
+            pad = max(2, round(LINE_PAD_SHARE * line_h))
+            ya, yb = max(0, a - pad), min(h, b + pad)
+            xa, xb = max(0, int(cols[0]) - pad), min(w, int(cols[-1]) + 1 + pad)
+            crop = cell.grey[ya:yb, xa:xb]
+            box = BBox(cell.x0 + xa, cell.y0 + ya, cell.x0 + xb, cell.y0 + yb)
+            out.append(LineCrop(index, box, crop, dash))
+    return out
+
+
+def normalise_crop(crop: np.ndarray, height: int) -> np.ndarray:
+    """A line crop scaled to `height` pixels, paper stretched to white."""
+    paper = float(np.percentile(crop, 90)) if crop.size else 255.0
+    stretched = np.clip(crop.astype(np.float32) * (255.0 / max(paper, 1.0)), 0, 255)
+    h, w = crop.shape
+    scale = height / max(1, h)
+    size = (max(1, round(w * scale)), height)
+    interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    return cv2.resize(stretched.astype(np.uint8), size, interpolation=interp)

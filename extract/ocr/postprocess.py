@@ -1,0 +1,116 @@
+"""Turn recognised lines into cell text: CJK joined without spaces, numbers repaired."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..numbers import PLACEHOLDER_RE, parse_number
+from ..textnorm import join_cjk_lines, normalize_text, strip_inner_cjk_spaces
+
+_CJK = "\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60"
+# OCR engines put spaces around CJK characters arbitrarily (tesseract's chi_sim spaces
+# every character): in a Chinese cell a space next to a CJK character is never meant.
+_SPACE_NEXT_TO_CJK_RE = re.compile(f"(?<=[{_CJK}])\\s+|\\s+(?=[{_CJK}])")
+
+# Characters OCR reads for digits and separators inside a number (FORMS.md §3).
+_NUMBER_CONFUSIONS = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "〇": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "!": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "，": ",",
+        "、": ",",
+        "。": ".",
+        "·": ".",
+        "．": ".",
+        "：": ".",
+        ":": ".",
+        "％": "%",
+        "—": "-",
+        "－": "-",
+        "_": "-",
+        "一": "-",
+        "~": "-",
+    }
+)
+_NUMBER_LIKE_RE = re.compile(r"[\d.,%\s()+-]+")
+
+
+def join_line_texts(lines: list[str]) -> str:
+    """One cell's text from its lines read top to bottom."""
+    text = join_cjk_lines([normalize_text(line) for line in lines])
+    return _SPACE_NEXT_TO_CJK_RE.sub("", strip_inner_cjk_spaces(text))
+
+
+def number_candidates(text: str) -> list[str]:
+    """Readings of a numeric cell, from the least to the most repaired; the text kept
+    is the first that parses, so `2. 0` becomes `2.0` (parse_number would take both)."""
+    base = unicodedata.normalize("NFKC", text).strip()
+    squeezed = re.sub(r"\s+", "", base)
+    fixed = squeezed.translate(_NUMBER_CONFUSIONS)
+    # a trailing separator or a doubled one is a speck: 2.0. → 2.0, 1..5 → 1.5
+    trimmed = re.sub(r"([.,])\1+", r"\1", fixed).strip(".,")
+    out: list[str] = []
+    for c in (squeezed, fixed, trimmed, _regroup(trimmed)):
+        if c and c not in out:
+            out.append(c)
+    return out
+
+
+_GROUPS_RE = re.compile(r"(\d{1,3})((?:[.,]\d{3})+)(?:[.,](\d{1,2}))?(%?)")
+
+
+def _regroup(text: str) -> str:
+    """Separators of a grouped amount repaired by position: `65.240,247.04` and
+    `65,240,247,04` → `65,240,247.04` (small type blurs commas and points alike).
+    A final group of 1–2 digits is the decimals; 3-digit groups are thousands."""
+    match = _GROUPS_RE.fullmatch(text)
+    if match is None or len(re.findall(r"[.,]", text)) < 2:
+        return text
+    head, groups, decimals, percent = match.groups()
+    body = head + "".join("," + g for g in re.findall(r"\d{3}", groups))
+    return body + ("." + decimals if decimals else "") + percent
+
+
+def clean_numeric(text: str) -> str:
+    """A numeric cell's reading repaired: the first candidate that `parse_number`
+    accepts and is made of number characters only (`1O0` → `100`, `2. 0` → `2.0`),
+    else the first it accepts (`3.0分`), a placeholder (`-`, `/`) as such, and
+    otherwise the text as read (e.g. `≥98%`) for the validator to flag."""
+    candidates = number_candidates(text)
+    parsed = [c for c in candidates if parse_number(c) is not None]
+    for candidate in parsed:
+        if _NUMBER_LIKE_RE.fullmatch(candidate):
+            return candidate
+    if parsed:
+        return parsed[0]
+    for candidate in candidates:
+        if PLACEHOLDER_RE.fullmatch(candidate):
+            return candidate
+    return text
+
+
+def looks_numeric(text: str) -> bool:
+    """True when `text` (after the usual repairs) is made only of number characters."""
+    fixed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).translate(_NUMBER_CONFUSIONS)
+    return bool(fixed) and bool(_NUMBER_LIKE_RE.fullmatch(fixed))
+
+
+def mean_confidence(values: list[float]) -> float:
+    """Mean confidence clamped to [0, 1]; 0.0 when nothing was read."""
+    if not values:
+        return 0.0
+    return float(min(1.0, max(0.0, sum(values) / len(values))))

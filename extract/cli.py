@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         debug_dir=args.debug,
     )
     workers = args.jobs or min(os.cpu_count() or 1, len(jobs))
+    # OCR threads per worker: the cores left to each (one file alone gets them all)
+    os.environ.setdefault("SELFEVAL_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
     results = run_batch(jobs, options, workers)
     try:
         paths = write_outputs(results, args.output)

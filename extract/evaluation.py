@@ -14,6 +14,7 @@ from .textnorm import match_key
 LEAF_FIELDS = ("level1", "level1_max", "level2", "level2_max", "indicator", "max_score", "score",
                "target", "actual", "explanation", "basis")  # fmt: skip
 NUMBER_FIELDS = {"level1_max", "level2_max", "max_score", "score"}
+UNSCORED_RULES = frozenset({"unreadable_cell"})
 # Numbers equal after rounding to this many decimals count as equal.
 NUMBER_DECIMALS = 3
 
@@ -42,6 +43,7 @@ class Comparison:
     findings_expected: int = 0
     findings_found: int = 0
     findings_matched: int = 0
+    unreadable: int = 0
     field_errors: list[str] = field(default_factory=list)
     missed_findings: list[tuple[str, str]] = field(default_factory=list)
     extra_findings: list[tuple[str, str]] = field(default_factory=list)
@@ -99,7 +101,10 @@ def compare(form: Form, truth: dict[str, Any]) -> Comparison:
         if "indicator" not in wrong:
             result.names_exact += 1
     expected_findings = [(f["rule"], f["location"]) for f in truth.get("findings", [])]
-    found = [(f.rule, f.location) for f in form.findings]
+    # unreadable_cell is honest uncertainty about OCR, not a claim about the form's data:
+    # it is counted apart and not scored against the truth's findings
+    found = [(f.rule, f.location) for f in form.findings if f.rule not in UNSCORED_RULES]
+    result.unreadable = sum(1 for f in form.findings if f.rule in UNSCORED_RULES)
     result.findings_expected, result.findings_found = len(expected_findings), len(found)
     remaining = list(expected_findings)
     for item in found:

@@ -18,10 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .layout import similarity
 from .model import Cell
 from .numbers import parse_number
 from .textnorm import match_key
 
+# Names at least this similar are one name read twice (OCR may differ by a character).
+SAME_NAME = 0.85
 # Children's maxima within this of the parent's maximum make the parent complete.
 SUM_TOLERANCE = 0.001
 
@@ -83,7 +86,7 @@ def _join_kind(prev: Block, piece: Block, complete: bool) -> str:
     (keep prev's label), "concat" (split label) or "" (a new block)."""
     if prev.section != piece.section or prev.last_page == piece.first_page:
         return ""
-    if prev.name and match_key(prev.name) == match_key(piece.name):
+    if prev.name and similarity(match_key(prev.name), match_key(piece.name)) >= SAME_NAME:
         return "same"
     if not piece.labelled:
         return "" if complete else "keep"

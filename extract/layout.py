@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +14,9 @@ from .errors import LayoutError
 from .textnorm import match_key
 
 LAYOUT_DIRS_ENV = "SELFEVAL_LAYOUTS"
+# A name is snapped only when its best lexicon entry beats the second best by this much
+# (预算完成率 and 预算执行率 are 0.8 alike: an unclear reading must not pick either).
+SNAP_MARGIN = 0.1
 DEFAULT_LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layouts"
 
 
@@ -34,6 +37,8 @@ class Layout:
     budget_columns: tuple[str, ...]
     columns: dict[str, tuple[str, ...]]
     total_labels: tuple[str, ...]
+    lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    snap_threshold: float = 0.8
 
     def budget_row_name(self, role: str) -> str:
         """Canonical name of a budget row role (budget, executed, rate)."""
@@ -80,6 +85,22 @@ def best_match(text: str, names: tuple[str, ...], threshold: float) -> str | Non
     return name if score >= threshold and name else None
 
 
+def snap(text: str, lexicon: tuple[str, ...], threshold: float) -> str:
+    """The lexicon entry closest to an OCR'd ``text`` when at least ``threshold`` similar,
+    else ``text`` unchanged."""
+    if not text or not lexicon:
+        return text
+    key = _key(text)
+    if any(_key(entry) == key for entry in lexicon):
+        return next(entry for entry in lexicon if _key(entry) == key)
+    scored = sorted(((similarity(key, _key(entry)), entry) for entry in lexicon), reverse=True)
+    best_score, best = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if best_score >= threshold and best_score - runner_up >= SNAP_MARGIN:
+        return best
+    return text
+
+
 def _load(path: Path) -> Layout:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -100,6 +121,10 @@ def _load(path: Path) -> Layout:
             budget_columns=tuple(data["budget"].get("columns", ())),
             columns={k: tuple(v) for k, v in data["columns"].items()},
             total_labels=tuple(data.get("total", {}).get("labels", ("总分",))),
+            lexicon={
+                k: tuple(v) for k, v in data.get("lexicon", {}).items() if isinstance(v, list)
+            },
+            snap_threshold=float(data.get("lexicon", {}).get("snap_threshold", 0.8)),
         )
     except (KeyError, TypeError, re.error) as exc:
         raise LayoutError(f"{path}: invalid layout: {exc!r}") from exc

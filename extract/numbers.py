@@ -171,3 +171,33 @@ def parse_year(text: str) -> int | None:
             return int(match.group(1))
     match = _BARE_YEAR_RE.fullmatch(s)
     return int(match.group(1)) if match else None
+
+
+def restore_decimal_point(text: str, decimals: int) -> str:
+    """OCR often drops the decimal point of small printed numbers (``2.0`` read ``20``)
+    or reads it as a comma (``1,5``).
+    When the column prints ``decimals`` places and ``text`` is a bare integer with more
+    digits than that, put the point back (``20`` → ``2.0``); otherwise ``text`` as is."""
+    digits = text.strip()
+    if decimals < 1:
+        return text
+    head, sep, tail = digits.rpartition(",")
+    if sep and head.isdigit() and tail.isdigit() and len(tail) == decimals and head.isascii():
+        return f"{head}.{tail}"  # ``1,5``: a comma can only be a point before 1–2 digits
+    if not digits.isdigit() or not digits.isascii() or len(digits) <= decimals:
+        return text
+    return f"{int(digits[:-decimals])}.{digits[-decimals:]}"
+
+
+def column_decimals(texts: list[str]) -> int:
+    """The number of decimals most numbers of a column print (0 when none has a point)."""
+    counts: dict[int, int] = {}
+    for text in texts:
+        if parse_number(text) is not None and "." in text:
+            d = decimals_in(text)
+            counts[d] = counts.get(d, 0) + 1
+    if not counts:
+        return 0
+    numbers = sum(1 for t in texts if parse_number(t) is not None)
+    best, count = max(counts.items(), key=lambda kv: kv[1])
+    return best if count * 2 > numbers else 0  # a clear majority only

@@ -5,10 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .hierarchy import LevelCells, resolve_level
-from .layout import Layout, best_match, matches
+from .hierarchy import Block, LevelCells, resolve_level
+from .layout import Layout, best_match, matches, snap
 from .model import BudgetValue, Cell, Form, Indicator, Provenance
-from .numbers import parse_int_in, parse_number, parse_percent, parse_year
+from .numbers import (
+    column_decimals,
+    parse_int_in,
+    parse_number,
+    parse_percent,
+    parse_year,
+    restore_decimal_point,
+)
 from .rows import GridRow
 from .textnorm import match_key
 
@@ -17,6 +24,8 @@ from .textnorm import match_key
 COLUMN_TOLERANCE = 0.01
 # Header labels are short; longer cell texts are data and are not compared with synonyms.
 MAX_HEADER_LABEL = 24
+# Roles whose label similarities are this close count as a tie, settled by column order.
+ROLE_TIE = 0.05
 NAME_ROLES = ("level1", "level2", "indicator")
 MAX_ROLE_OF = {"level1": "level1_max", "level2": "level2_max", "indicator": "max_score"}
 YEAR_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -68,40 +77,46 @@ class Section:
 
 
 def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
-    """The columns of an indicator header row, or None when ``row`` is not one."""
+    """The columns of an indicator header row, or None when ``row`` is not one.
+
+    Each role is taken once, left to right; when OCR blurs a label between roles
+    (``级指标`` for 一级/二级/三级指标) the first role not yet taken, in the layout's column
+    order, wins. A 分值 column takes the role of the name column to its left."""
+    order = list(layout.columns)
     columns: list[Column] = []
+    used: set[str] = set()
     last_name_role = ""
     for cell in row.cells:
         if not row.starts_here(cell) or not cell.text or len(cell.text) > MAX_HEADER_LABEL:
             continue
-        best_role, best = "", 0.0
-        for role, synonyms in layout.columns.items():
-            score = matches(cell.text, synonyms, layout.match_threshold, contains=True)
-            if score > best:
-                best_role, best = role, score
-        if not best_role:
+        scores = {
+            role: matches(cell.text, synonyms, layout.match_threshold, contains=True)
+            for role, synonyms in layout.columns.items()
+        }
+        best = max(scores.values(), default=0.0)
+        if best <= 0.0:
             continue
-        if best_role == "weight":
+        close = [r for r in order if scores[r] >= best - ROLE_TIE and (r == "weight" or r not in used)]
+        if not close:
+            continue
+        role = close[0]
+        if role == "weight":
             if not last_name_role:
                 continue
-            best_role = MAX_ROLE_OF[last_name_role]
-        if best_role in NAME_ROLES:
-            last_name_role = best_role
-        columns.append(Column(best_role, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
+            role = MAX_ROLE_OF[last_name_role]
+        if role in NAME_ROLES:
+            last_name_role = role
+        used.add(role)
+        columns.append(Column(role, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
     roles = {c.role for c in columns}
     if {"level1", "indicator", "score"} <= roles or {"level2", "indicator", "score"} <= roles:
         return columns
     return None
 
 
-def _header_key(row: GridRow) -> str:
-    return "|".join(match_key(c.text) for c in row.cells if row.starts_here(c))
-
-
-def _same_header(a: str, b: str) -> bool:
-    from .layout import similarity
-
-    return similarity(a, b) >= 0.9
+def _header_key(columns: list[Column]) -> str:
+    """A header's identity: its column roles left to right (robust to OCR noise)."""
+    return "|".join(c.role for c in columns)
 
 
 def split_sections(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], list[Section], GridRow | None]:
@@ -116,8 +131,8 @@ def split_sections(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], 
     for row in rows:
         columns = header_columns(row, layout)
         if columns is not None:
-            key = _header_key(row)
-            if sections and any(_same_header(key, seen) for seen in seen_headers):
+            key = _header_key(columns)
+            if sections and key in seen_headers:
                 continue
             seen_headers.append(key)
             sections.append(Section(columns, key))
@@ -168,6 +183,32 @@ def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section], l
     return out
 
 
+def ocr_numbers(cells: list[Cell | None]) -> list[str]:
+    """Texts of a numeric column; OCR'd integers lacking the column's decimal point get it
+    back (the raw reading stays in the provenance)."""
+    texts = [c.text if c is not None else "" for c in cells]
+    decimals = column_decimals(texts)
+    return [
+        restore_decimal_point(t, decimals) if c is not None and c.source != "text" else t
+        for c, t in zip(cells, texts)
+    ]
+
+
+def snapped(cell: Cell | None, role: str, layout: Layout) -> str:
+    """A cell's text; an OCR'd name is snapped to the layout's lexicon when close enough."""
+    if cell is None:
+        return ""
+    if cell.source == "text":
+        return cell.text
+    return snap(cell.text, layout.lexicon.get(role, ()), layout.snap_threshold)
+
+
+def snap_block(block: Block, role: str, layout: Layout) -> str:
+    if block.name_cell is None or block.name_cell.source == "text":
+        return block.name
+    return snap(block.name, layout.lexicon.get(role, ()), layout.snap_threshold)
+
+
 def _sum(values: list[float | None]) -> float | None:
     return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
@@ -183,10 +224,15 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
             if names[0] and is_placeholder(names[0], layout):
                 continue
             data.append((section, row))
-    leaf_names = [split_weight(section.text(row, "indicator"), layout) for section, row in data]
+    leaf_names = [
+        split_weight(snapped(section.cell(row, "indicator"), "indicator", layout), layout)
+        for section, row in data
+    ]
+    max_texts = ocr_numbers([section.cell(row, "max_score") for section, row in data])
+    score_texts = ocr_numbers([section.cell(row, "score") for section, row in data])
     leaf_max: list[float | None] = []
-    for (section, row), (_, from_name) in zip(data, leaf_names):
-        value = parse_number(section.text(row, "max_score"))
+    for text, (_, from_name) in zip(max_texts, leaf_names):
+        value = parse_number(text)
         leaf_max.append(value if value is not None else from_name)
 
     def weight(name: str) -> float | None:
@@ -218,8 +264,8 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
     indicators = []
     for index, (section, row) in enumerate(data):
         l1, l2 = level1[index], level2[index]
-        level1_name, level1_weight = split_weight(l1.name, layout)
-        level2_name, level2_weight = split_weight(l2.name, layout)
+        level1_name, level1_weight = split_weight(snap_block(l1, "level1", layout), layout)
+        level2_name, level2_weight = split_weight(snap_block(l2, "level2", layout), layout)
         level1_max = parse_number(l1.max_text)
         level2_max = parse_number(l2.max_text)
         indicator = Indicator(
@@ -229,7 +275,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
             level2_max=level2_max if level2_max is not None else level2_weight,
             indicator=leaf_names[index][0],
             max_score=leaf_max[index],
-            score=parse_number(section.text(row, "score")),
+            score=parse_number(score_texts[index]),
             target=section.text(row, "target"),
             actual=section.text(row, "actual"),
             explanation=section.text(row, "explanation"),

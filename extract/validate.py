@@ -118,12 +118,13 @@ def _finding(
     message: str,
     page: int | None = 0,
     provenance: Provenance | None = None,
+    severity: str = ERROR,
 ) -> Finding:
     if provenance is not None and provenance.page:
         page = provenance.page
     return Finding(
         rule=rule,
-        severity=ERROR,
+        severity=severity,
         location=location,
         expected=expected,
         found=found,
@@ -259,6 +260,36 @@ def check_missing_values(form: Form, rules: ValidationRules = DEFAULT_RULES) -> 
                 provenance,
             )
         )
+    return findings
+
+
+TEXT_FIELDS = ("indicator", "target", "actual", "explanation", "basis")
+
+
+def check_unreadable_cells(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``unreadable_cell``: an OCR'd text cell whose reading was dropped as unreliable (low
+    confidence or degenerate): the CSV holds an empty value, the raw reading is kept here.
+    Unreadable 分值/得分 cells are ``missing_value`` findings instead."""
+    findings: list[Finding] = []
+    for leaf in form.indicators or []:
+        for name in TEXT_FIELDS:
+            prov = (leaf.provenance or {}).get(name)
+            if prov is None or prov.source == "text" or not prov.raw_text:
+                continue
+            if getattr(leaf, name):
+                continue
+            findings.append(
+                _finding(
+                    "unreadable_cell",
+                    leaf.path,
+                    "text",
+                    prov.raw_text[:80],
+                    f"{name} unreadable at {leaf.path} (OCR confidence {prov.confidence:.2f})",
+                    prov.page,
+                    prov,
+                    severity=WARNING,
+                )
+            )
     return findings
 
 
@@ -450,6 +481,7 @@ def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> lis
 
 
 RULES: tuple[Callable[[Form, ValidationRules], list[Finding]], ...] = (
+    check_unreadable_cells,
     check_missing_values,
     check_score_exceeds_max,
     check_negative_score,

@@ -14,6 +14,7 @@ import argparse
 import re
 import sys
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ def main() -> int:
     parser.add_argument("--ocr", help="OCR engine for scanned pages")
     parser.add_argument("--folder", type=Path, help="samples folder (overrides --scanned)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print field errors")
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="files converted in parallel")
     args = parser.parse_args()
     folder = args.folder or ROOT / "samples" / ("scanned" if args.scanned else "exported")
     options = Options(ocr_engine=args.ocr)
@@ -66,9 +68,11 @@ def main() -> int:
     print("-" * len(header))
     total = Comparison()
     by_group: dict[str, Comparison] = defaultdict(Comparison)
-    for doc, truth_path in samples(folder):
+    pairs = samples(folder)
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(process_file, [d for d, _ in pairs], [options] * len(pairs)))
+    for (doc, truth_path), result in zip(pairs, results):
         truth = load_truth(truth_path)
-        result = process_file(doc, options)
         if result.form is None:
             print(f"{doc.name:<38} FAILED: {result.error}")
             failed = Comparison(truth_rows=len(truth["indicators"]),

@@ -300,3 +300,18 @@ def test_never_raises(text: str) -> None:
     if value is not None:
         assert math.isfinite(value)
         round_to_printed(value, text)
+
+
+def test_restore_decimal_point() -> None:
+    from extract.numbers import column_decimals, restore_decimal_point
+
+    assert restore_decimal_point("20", 1) == "2.0"
+    assert restore_decimal_point("105", 1) == "10.5"
+    assert restore_decimal_point("1,5", 1) == "1.5"
+    assert restore_decimal_point("5", 1) == "5"  # too short to hold a point
+    assert restore_decimal_point("2.0", 1) == "2.0"
+    assert restore_decimal_point("20", 0) == "20"
+    assert restore_decimal_point("1,500", 1) == "1,500"
+    assert column_decimals(["2.0", "1.5", "20", "0.4"]) == 1
+    assert column_decimals(["45", "16", "2"]) == 0
+    assert column_decimals(["2.00", "20", "3", "4"]) == 0  # no clear majority

@@ -11,7 +11,8 @@ line it touches and straddle cell borders.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
@@ -27,9 +28,9 @@ from .postprocess import clean_numeric, join_line_texts, mean_confidence
 # page at 150 dpi (1 thread): 8 lines 3.1 CPU-s, 16 lines 4.2 s, 32 lines more (every
 # line of a batch is padded to the widest one).
 REC_BATCH = 8
-# Threads per ONNX session. A batch runs one process per core, so one thread each.
-# Measured on the 2-core machine: 2 threads gave no gain in wall time (5.9 s vs 5.7 s
-# per page) and cost more CPU, so 1 is the default for interactive use too.
+# Threads per ONNX session when SELFEVAL_OCR_THREADS is not set. A batch runs one
+# process per core, so one thread each; the CLI gives a lone file all cores (measured on
+# the 2-core machine, idle: a batch of 8 lines 0.40 s with 1 thread, 0.20 s with 2).
 DEFAULT_THREADS = 1
 # Below this recognition score a line is dropped as noise (speck, stamp fragment).
 MIN_LINE_SCORE = 0.3
@@ -43,11 +44,22 @@ DETECT_MIN_OVERLAP = 0.5
 MIN_REC_RATIO = 2.0
 
 
+THREADS_ENV = "SELFEVAL_OCR_THREADS"
+
+
+def threads_from_env() -> int:
+    """ONNX threads from SELFEVAL_OCR_THREADS (the CLI sets cores ÷ worker processes)."""
+    try:
+        return max(1, int(os.environ.get(THREADS_ENV, DEFAULT_THREADS)))
+    except ValueError:
+        return DEFAULT_THREADS
+
+
 @dataclass(frozen=True)
 class RapidSettings:
     """Settings of the RapidOCR engine."""
 
-    intra_op_num_threads: int = DEFAULT_THREADS
+    intra_op_num_threads: int = field(default_factory=lambda: threads_from_env())
     rec_batch: int = REC_BATCH
     mode: str = "lines"  # "lines" (projection + batched recognition) or "detect"
 

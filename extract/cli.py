@@ -54,6 +54,20 @@ def run_batch(jobs: list[tuple[Path, str]], options: Options, workers: int) -> l
     return [results[name] for _, name in jobs]
 
 
+def parse_pages(text: str) -> tuple[int, ...]:
+    """``1-3,5`` → (1, 2, 3, 5)."""
+    pages: list[int] = []
+    try:
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            pages.extend(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid page list {text!r}") from None
+    if not pages or min(pages) < 1:
+        raise argparse.ArgumentTypeError(f"invalid page list {text!r}")
+    return tuple(sorted(set(pages)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="selfeval",
@@ -69,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--ocr", dest="ocr_engine", help="OCR engine for scanned pages")
     ex.add_argument("--force-ocr", action="store_true", help="OCR pages even if they have text")
     ex.add_argument("--dpi", type=int, default=200, help="render resolution for OCR (default 200)")
+    ex.add_argument("--pages", type=parse_pages, help="pages to read, e.g. 1-3,5 (default: all)")
     ex.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug images here")
     ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     ex.add_argument("--strict", action="store_true", help="exit 3 when any form has findings")
@@ -88,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         force_ocr=args.force_ocr,
         dpi=args.dpi,
         debug_dir=args.debug,
+        pages=args.pages,
     )
     workers = args.jobs or min(os.cpu_count() or 1, len(jobs))
     # OCR threads per worker: the cores left to each (one file alone gets them all)

@@ -31,6 +31,7 @@ class Options:
     force_ocr: bool = False  # OCR every page even when it has a text layer
     dpi: int = 200  # rendering resolution for pages that are not one embedded scan
     debug_dir: Path | None = None  # write per-page debug overlays here
+    pages: tuple[int, ...] | None = None  # 1-based page numbers to read (None: all)
     grid: GridSettings = field(default_factory=GridSettings)
 
 
@@ -112,6 +113,8 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
     results: list[PageResult] = []
     try:
         for number, pdf_page in enumerate(pdf.pages, start=1):
+            if options.pages is not None and number not in options.pages:
+                continue
             result = None if options.force_ocr else text_page(pdf_page, number, options)
             if result is None:
                 from .scan import pdf_page_by_ocr

@@ -1,9 +1,10 @@
 """Scanned pages: page image → upright, straight, flat image → ruled grid → cell text by OCR.
 
 Stages (each in its own module, composed here):
-``images`` (page pixels) → ``preprocess.normalize_background`` → ``preprocess.orient`` →
-``preprocess.deskew`` → ``preprocess.binarize_for_grid`` → ``image_lines.find_lines`` →
-``grid.segments_to_tables`` (shared with the vector path) → OCR of every cell and of the
+``images`` (page pixels) → ``preprocess.normalize_background`` → ``preprocess.quarter_turn``
+→ ``preprocess.deskew`` → ``preprocess.binarize_for_grid`` → ``image_lines.find_lines`` →
+``grid.segments_to_tables`` (shared with the vector path) → ``preprocess.upside_down`` (on
+the cells; an upside-down page is turned and its grid found again) → OCR of every cell and of the
 text lines outside the tables, batched per page → optional debug overlay.
 
 Page coordinates are pixels of the deskewed image; ``Page.width``/``height`` are its size.
@@ -81,27 +82,45 @@ class ScanPage:
 MIN_CELL_CONFIDENCE = 0.5
 
 def analyse_page(gray: np.ndarray, pixels_per_point: float, number: int,
-                 grid: GridSettings | None = None, *, use_osd: bool = True) -> ScanPage:
-    """Page image → cleaned image and ruled tables (no text yet)."""
+                 grid: GridSettings | None = None, *, use_osd: bool = True,
+                 engine: OcrEngine | None = None) -> ScanPage:
+    """Page image → cleaned image and ruled tables (no text yet).
+
+    Orientation is settled in two steps: a quarter turn from the direction of the text
+    lines before deskew, and 0° vs 180° after the grid is built, from the text in its
+    cells (``preprocess.upside_down``; ``engine`` is asked only when the free cue is
+    undecided, tesseract OSD only without an engine and with ``use_osd``). An upside-down
+    page is turned and its lines found again."""
     timings: dict[str, float] = {}
 
     def timed(stage: str, start: float) -> float:
         now = time.perf_counter()
-        timings[stage] = now - start
+        timings[stage] = timings.get(stage, 0.0) + now - start
         return now
 
+    settings = LineSettings(pixels_per_point=pixels_per_point)
     t = time.perf_counter()
     flat = preprocess.normalize_background(gray, pixels_per_point)
     t = timed("normalize", t)
-    upright, rotation = preprocess.orient(flat, pixels_per_point, use_osd=use_osd)
+    upright, rotation = preprocess.quarter_turn(flat, pixels_per_point)
     t = timed("orient", t)
     straight, skew = preprocess.deskew(upright, pixels_per_point)
     t = timed("deskew", t)
-    binary = preprocess.binarize_for_grid(straight)
-    segments = find_lines(binary, settings=LineSettings(pixels_per_point=pixels_per_point))
+    segments = find_lines(preprocess.binarize_for_grid(straight), settings=settings)
     t = timed("lines", t)
     tables = lines_to_tables(segments, number, pixels_per_point, grid)
     t = timed("grid", t)
+    boxes = [cell.bbox for table in tables for cell in table.cells]
+    if preprocess.upside_down(straight, boxes, pixels_per_point, engine=engine, use_osd=use_osd):
+        straight = np.ascontiguousarray(np.rot90(straight, 2))
+        rotation = (rotation + 180) % 360
+        t = timed("orient", t)
+        segments = find_lines(preprocess.binarize_for_grid(straight), settings=settings)
+        t = timed("lines", t)
+        tables = lines_to_tables(segments, number, pixels_per_point, grid)
+        t = timed("grid", t)
+    else:
+        t = timed("orient", t)
     ocr_image = preprocess.binarize_for_ocr(straight, keep_gray=True)
     return ScanPage(number, pixels_per_point, straight, ocr_image, rotation, skew,
                     segments, tables, timings)
@@ -226,7 +245,7 @@ def _page_result(gray: np.ndarray, pixels_per_point: float, number: int, path: P
     from .pipeline import PageResult
 
     engine = get_engine(options.ocr_engine)
-    page = analyse_page(gray, pixels_per_point, number, options.grid)
+    page = analyse_page(gray, pixels_per_point, number, options.grid, engine=engine)
     tables, outside = read_text(page, engine)
     h, w = page.image.shape
     if options.debug_dir is not None:
@@ -244,6 +263,7 @@ def image_pages(path: Path, options: Options) -> list[PageResult]:
     return [
         _page_result(gray, dpi / 72.0, number, path, options)
         for number, (gray, dpi) in enumerate(image_file_pages(path), start=1)
+        if options.pages is None or number in options.pages
     ]
 
 

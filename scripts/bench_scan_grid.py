@@ -30,6 +30,7 @@ from extract import textlayer  # noqa: E402
 from extract.grid import segments_to_tables  # noqa: E402
 from extract.images import image_file_pages, pdf_page_image  # noqa: E402
 from extract.model import Table  # noqa: E402
+from extract.ocr.registry import get_engine  # noqa: E402
 from extract.scan import analyse_page  # noqa: E402
 
 SCANNED = ROOT / "samples" / "scanned"
@@ -112,9 +113,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-k", action="append", default=[], help="only samples whose name contains this")
     parser.add_argument("--no-osd", action="store_true", help="analyse_page(use_osd=False)")
+    parser.add_argument("--no-engine", action="store_true",
+                        help="no OCR engine for the orientation check (as analyse_page alone)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print unmatched cells")
     args = parser.parse_args()
 
+    engine = None
+    if not args.no_engine:
+        try:
+            engine = get_engine()  # as the pipeline passes it; loaded here, not timed per page
+        except Exception as exc:  # noqa: BLE001 - a missing engine is reported, not fatal
+            print(f"no OCR engine ({exc}): orientation without it")
     totals: Counter[str] = Counter()
     stage_totals: defaultdict[str, float] = defaultdict(float)
     print(f"{'page':<42} {'rot':>7} {'skew err':>8} {'tables':>6} {'rows':>9} {'cols':>7} "
@@ -127,7 +136,7 @@ def main() -> int:
         vectors = vector_grids(EXPORTED / scan["source"])
         for number, gray, ppp in page_images(doc, len(vectors), float(scan["dpi"])):
             t0 = time.perf_counter()
-            kwargs = {"use_osd": False} if args.no_osd else {}
+            kwargs: dict = {"use_osd": not args.no_osd, "engine": engine}
             page = analyse_page(gray, ppp, number, **kwargs)
             elapsed = time.perf_counter() - t0
             for stage, sec in page.timings.items():

@@ -2,6 +2,7 @@
 
     python scripts/bench_speed.py              # exported (text-layer) samples
     python scripts/bench_speed.py --repeat 5
+    python scripts/bench_speed.py --scanned --repeat 1   # OCR engines vs img2table, one core
 
 Each tool reads every page of every sample ``--repeat`` times; the table gives the median
 and the 90th percentile of seconds per page, and each tool's median as a ratio of
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -51,21 +53,76 @@ def run_camelot(path: Path) -> None:
     camelot.read_pdf(str(path), pages="all", flavor="lattice")
 
 
-TOOLS = {"selfeval": run_selfeval, "pdfplumber": run_pdfplumber, "camelot-lattice": run_camelot}
+OCR_SECONDS = [0.0]  # time spent inside the OCR engine (scanned mode)
+
+
+def _timed_engines() -> None:
+    """Count the time spent in the engines' read_cells (measurement only)."""
+    from extract.ocr.rapid import RapidOcrEngine
+    from extract.ocr.tesseract import TesseractEngine
+
+    for cls in (RapidOcrEngine, TesseractEngine):
+        original = cls.read_cells
+
+        def timed(self, image, cells, _original=original):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return _original(self, image, cells)
+            finally:
+                OCR_SECONDS[0] += time.perf_counter() - start
+
+        cls.read_cells = timed  # type: ignore[method-assign]
+
+
+def run_selfeval_engine(engine: str):  # type: ignore[no-untyped-def]
+    def run(path: Path) -> None:
+        from extract.pipeline import Options, read_form
+
+        read_form(path, Options(ocr_engine=engine))
+
+    return run
+
+
+def run_img2table(path: Path) -> None:
+    from img2table.document import PDF
+    from img2table.ocr import TesseractOCR
+
+    ocr = TesseractOCR(n_threads=1, lang="chi_sim")
+    PDF(str(path)).extract_tables(ocr=ocr, implicit_rows=False, borderless_tables=False)
+
+
+TOOLS = {
+    "selfeval": run_selfeval,
+    "pdfplumber": run_pdfplumber,
+    "camelot-lattice": run_camelot,
+    "selfeval-rapidocr": run_selfeval_engine("rapidocr"),
+    "selfeval-tesseract": run_selfeval_engine("tesseract"),
+    "img2table-tesseract": run_img2table,
+}
+SCANNED_TOOLS = "selfeval-rapidocr,selfeval-tesseract,img2table-tesseract"
+SCANNED_FILES = ("seed_haizhu_2021-200dpi.pdf", "dept_justice_2019-200dpi.pdf",
+                 "dept_civil_2021-150dpi.pdf")  # fmt: skip
 
 
 def measure(tool: str, files: list[Path], repeat: int) -> dict[str, float]:
     """Per-page seconds of one tool (run inside this process)."""
     fn = TOOLS[tool]
     per_page: list[float] = []
-    fn(files[0])  # warm-up: imports, font caches
+    if tool.startswith("selfeval-"):
+        _timed_engines()
+    fn(files[0])  # warm-up: imports, font caches, model loading
+    OCR_SECONDS[0] = 0.0
+    total = 0.0
     for _ in range(repeat):
         for path in files:
             start = time.perf_counter()
             fn(path)
-            per_page.append((time.perf_counter() - start) / pdf_pages(path))
+            elapsed = time.perf_counter() - start
+            total += elapsed
+            per_page.append(elapsed / pdf_pages(path))
     per_page.sort()
     return {
+        "ocr_share": OCR_SECONDS[0] / total if total and tool.startswith("selfeval-") else None,
         "median": statistics.median(per_page),
         "p90": per_page[int(0.9 * (len(per_page) - 1))],
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -76,10 +133,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folder", type=Path, default=ROOT / "samples" / "exported")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--tools", default=",".join(TOOLS))
+    parser.add_argument("--tools", default="selfeval,pdfplumber,camelot-lattice")
+    parser.add_argument("--scanned", action="store_true",
+                        help="scanned pages, one core: OCR engines and img2table")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scanned and not args.child:
+        args.folder = ROOT / "samples" / "scanned"
+        if args.tools == parser.get_default("tools"):
+            args.tools = SCANNED_TOOLS
     files = sorted(args.folder.glob("*.pdf"))
+    if args.folder.name == "scanned":
+        files = [f for f in files if f.name in SCANNED_FILES]
     if args.child:
         print(json.dumps(measure(args.child, files, args.repeat)))
         return 0
@@ -89,6 +154,7 @@ def main() -> int:
             [sys.executable, __file__, "--child", tool, "--repeat", str(args.repeat),
              "--folder", str(args.folder)],
             capture_output=True, text=True,
+            env={**os.environ, "SELFEVAL_OCR_THREADS": "1", "OMP_THREAD_LIMIT": "1"},
         )  # fmt: skip
         if out.returncode != 0:
             print(f"{tool}: failed: {out.stderr.strip().splitlines()[-1:]}")
@@ -96,11 +162,12 @@ def main() -> int:
         results[tool] = json.loads(out.stdout.strip().splitlines()[-1])
     pages = sum(pdf_pages(p) for p in files)
     print(f"{len(files)} files, {pages} pages, {args.repeat} runs each")
-    print(f"{'tool':<18} {'median s/page':>14} {'p90 s/page':>11} {'× selfeval':>11} {'peak MB':>8}")
-    base = results.get("selfeval", {}).get("median")
+    print(f"{'tool':<20} {'median s/page':>14} {'p90 s/page':>11} {'× first':>8} {'OCR share':>10} {'peak MB':>8}")
+    base = next(iter(results.values()), {}).get("median")
     for tool, r in results.items():
         ratio = f"{r['median'] / base:.2f}" if base else "-"
-        print(f"{tool:<18} {r['median']:>14.3f} {r['p90']:>11.3f} {ratio:>11} {r['peak_mb']:>8.0f}")
+        share = f"{r['ocr_share']:.0%}" if r.get("ocr_share") is not None else "-"
+        print(f"{tool:<20} {r['median']:>14.3f} {r['p90']:>11.3f} {ratio:>8} {share:>10} {r['peak_mb']:>8.0f}")
     return 0
 
 

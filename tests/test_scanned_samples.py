@@ -1,0 +1,75 @@
+"""Scanned samples end to end with real OCR (the default engine), against their truth.
+
+Each case is a different scan problem: skew and JPEG noise at 200 dpi, broken ruling
+lines, low dpi as a multi-page TIFF, pages scanned sideways. Thresholds sit a little
+below what scripts/bench_accuracy.py --scanned measures, so OCR noise does not make the
+suite flaky while a real regression still fails it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.evaluation import compare, load_truth
+from extract.pipeline import process_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SCANNED = ROOT / "samples" / "scanned"
+
+# sample → (min share of leaf rows with 分值 and 得分 exact, min share with the name exact)
+CASES = {
+    "dept_justice_2019-200dpi.pdf": (0.9, 0.75),  # skewed 1.4°/1.9°, JPEG q66
+    "dept_market_2022-200dpi.pdf": (0.85, 0.75),  # broken ruling lines on every page
+    "dept_justice_2019-150dpi.tif": (0.85, 0.5),  # multi-page TIFF at 150 dpi
+    "dept_justice_2019-rot90-200dpi.pdf": (0.85, 0.7),  # every page scanned sideways
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def case(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    path = SCANNED / request.param
+    truth = load_truth(path.with_name(path.name.rsplit(".", 1)[0] + ".truth.json"))
+    return request.param, process_file(path), truth
+
+
+def test_scanned_form_is_read_by_ocr(case) -> None:  # type: ignore[no-untyped-def]
+    name, result, truth = case
+    assert result.form is not None, result.error
+    assert result.form.method == "ocr"
+    assert result.form.pages == truth["pages"]
+    assert set(result.form.page_methods) == {"ocr"}
+    assert result.form.unit_name == truth["unit_name"]
+
+
+def test_scores_and_names(case) -> None:  # type: ignore[no-untyped-def]
+    name, result, truth = case
+    assert result.form is not None, result.error
+    c = compare(result.form, truth)
+    min_scores, min_names = CASES[name]
+    assert c.extracted_rows >= 0.95 * c.truth_rows, c.field_errors[:10]
+    assert c.scores_exact / c.truth_rows >= min_scores, c.field_errors[:20]
+    assert c.names_exact / c.truth_rows >= min_names, c.field_errors[:20]
+
+
+def test_provenance_records_ocr(case) -> None:  # type: ignore[no-untyped-def]
+    _, result, _ = case
+    assert result.form is not None, result.error
+    prov = [leaf.provenance["score"] for leaf in result.form.indicators if "score" in leaf.provenance]
+    assert prov and all(p.source == "rapidocr" and 0.0 <= p.confidence <= 1.0 for p in prov)
+    assert all(p.raw_text or p.confidence == 0.0 for p in prov)
+
+
+def test_stamp_over_a_score_is_reported_not_guessed() -> None:
+    """A seal stamped over a 得分 cell reads as stamp text: the score stays empty and a
+    missing_value finding points at the page and the cell box."""
+    from extract.pipeline import Options, read_form
+
+    form = read_form(SCANNED / "dept_edu_2022-200dpi.pdf", Options(pages=(4,)))
+    stamped = [f for f in form.findings if f.rule == "missing_value" and "工作受表彰或批评" in f.location]
+    assert stamped, [(f.rule, f.location) for f in form.findings]
+    assert stamped[0].page == 4 and stamped[0].bbox is not None
+    leaf = next(i for i in form.indicators if i.indicator == "工作受表彰或批评")
+    assert leaf.score is None
+    assert leaf.provenance["score"].raw_text  # the raw reading is kept for a reviewer

@@ -417,11 +417,19 @@ def check_total_max(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[
     ]
 
 
+def _unreadable_score(leaf: Indicator) -> bool:
+    """A 得分 cell holding something that is not a number (blank cells count as 0)."""
+    prov = (leaf.provenance or {}).get("score")
+    return _num(leaf.score) is None and prov is not None and bool(prov.raw_text.strip())
+
+
 def check_total_score(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
     """``total_score_mismatch``: the declared 总分 得分 differs from the sum of leaf scores."""
     declared = _num(form.declared_total)
     if declared is None:
         return []  # reported as missing_value when the form has indicators
+    if any(_unreadable_score(leaf) for leaf in form.indicators or []):
+        return []  # a score that is there but could not be read: the sum is unknown
     computed = sum(_num(leaf.score) or 0.0 for leaf in form.indicators or [])
     if not _differs_rounded(declared, computed, rules.score_tolerance):
         return []

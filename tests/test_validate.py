@@ -414,3 +414,29 @@ def consistent_forms(draw: st.DrawFn) -> Form:
 @given(consistent_forms())
 def test_consistent_trees_have_no_findings(form: Form) -> None:
     assert validate(form) == []
+
+
+def test_unreadable_score_skips_the_total_check_but_is_reported() -> None:
+    form = consistent_form()
+    first = form.indicators[0]
+    first.score = None
+    first.provenance["score"] = Provenance(page=4, bbox=[1, 2, 3, 4], confidence=0.72,
+                                           source="rapidocr", raw_text="湖市天财雾专片")
+    assert rules_of(validate(form)) == [("missing_value", first.path)]
+
+
+def test_blank_score_counts_as_zero_in_the_total() -> None:
+    form = consistent_form()
+    form.indicators[0].score = None
+    assert ("total_score_mismatch", "总分") in rules_of(validate(form))
+
+
+def test_unreadable_text_cell() -> None:
+    form = consistent_form()
+    leaf0 = form.indicators[0]
+    leaf0.basis = ""
+    leaf0.provenance["basis"] = Provenance(page=2, bbox=[0, 0, 9, 9], confidence=0.3,
+                                           source="rapidocr", raw_text="一个工作，一个工作，一个工作")
+    findings = validate(form)
+    assert rules_of(findings) == [("unreadable_cell", leaf0.path)]
+    assert findings[0].severity == "warning" and findings[0].page == 2

@@ -79,3 +79,37 @@ def write_debug_image(gray: np.ndarray, tables: list[Table] | tuple[Table, ...],
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path)
     return path
+
+
+def _scaled_table(table: Table, factor: float) -> Table:
+    from dataclasses import replace
+
+    from .model import BBox
+
+    def box(b: BBox) -> BBox:
+        return BBox(b.x0 * factor, b.top * factor, b.x1 * factor, b.bottom * factor)
+
+    return replace(
+        table,
+        bbox=box(table.bbox),
+        cells=tuple(replace(c, bbox=box(c.bbox)) for c in table.cells),
+        col_edges=tuple(x * factor for x in table.col_edges),
+        row_edges=tuple(y * factor for y in table.row_edges),
+    )
+
+
+def write_text_page_debug(pdf_path: Path, number: int, tables: list[Table],
+                          segments: list[Segment], path: Path, dpi: int = 144) -> Path:
+    """The debug overlay of a text-layer page: the page rendered at ``dpi`` with its
+    vector ruling lines, cells and cell text (points scaled to pixels)."""
+    import pypdfium2 as pdfium
+
+    factor = dpi / 72
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        gray = np.asarray(pdf[number - 1].render(scale=factor, grayscale=True).to_pil().convert("L"))
+    finally:
+        pdf.close()
+    scaled = [Segment(s.x0 * factor, s.top * factor, s.x1 * factor, s.bottom * factor) for s in segments]
+    return write_debug_image(gray, [_scaled_table(t, factor) for t in tables], path,
+                             segments=scaled, pixels_per_point=factor)

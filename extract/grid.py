@@ -168,25 +168,45 @@ def build_grid(lines: list[Segment], page: int, settings: GridSettings) -> Table
     def has_horizontal_border(r: int, c: int) -> bool:  # border above row r in column c
         return _coverage(h_spans[r], col_edges[c], col_edges[c + 1]) >= settings.border_coverage
 
-    parent = list(range(n_rows * n_cols))
+    forced_v: set[tuple[int, int]] = set()  # (row, column edge) treated as drawn
+    forced_h: set[tuple[int, int]] = set()  # (row edge, column) treated as drawn
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def merge_regions() -> dict[int, list[tuple[int, int]]]:
+        parent = list(range(n_rows * n_cols))
 
-    for r in range(n_rows):
-        for c in range(n_cols):
-            if c + 1 < n_cols and not has_vertical_border(r, c + 1):
-                parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
-            if r + 1 < n_rows and not has_horizontal_border(r + 1, c):
-                parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
 
-    regions: dict[int, list[tuple[int, int]]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            regions.setdefault(find(r * n_cols + c), []).append((r, c))
+        for r in range(n_rows):
+            for c in range(n_cols):
+                if c + 1 < n_cols and (r, c + 1) not in forced_v and not has_vertical_border(r, c + 1):
+                    parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
+                if r + 1 < n_rows and (r + 1, c) not in forced_h and not has_horizontal_border(r + 1, c):
+                    parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
+        found: dict[int, list[tuple[int, int]]] = {}
+        for r in range(n_rows):
+            for c in range(n_cols):
+                found.setdefault(find(r * n_cols + c), []).append((r, c))
+        return found
+
+    regions = merge_regions()
+    # A merged cell has no border inside it. When a region still has one drawn somewhere
+    # inside (a scan lost a stretch of a column's line in one row, and the region leaked
+    # through that gap), that border is a line of the grid: keep it over the region's span.
+    for members in list(regions.values()):
+        r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
+        c0, c1 = min(c for _, c in members), max(c for _, c in members)
+        for e in range(c0 + 1, c1 + 1):
+            if any(has_vertical_border(r, e) for r in range(r0, r1 + 1)):
+                forced_v.update((r, e) for r in range(r0, r1 + 1))
+        for e in range(r0 + 1, r1 + 1):
+            if any(has_horizontal_border(e, c) for c in range(c0, c1 + 1)):
+                forced_h.update((e, c) for c in range(c0, c1 + 1))
+    if forced_v or forced_h:
+        regions = merge_regions()
     cells = []
     for members in regions.values():
         r0 = min(r for r, _ in members)

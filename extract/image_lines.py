@@ -58,6 +58,15 @@ class LineSettings:
     attached_pt: float = 2.0
     max_attached: float = 0.12
     sure_crossings: int = 3
+    # Longer gaps in a line (up to ``erased_gap_pt``) are bridged when they look erased, not
+    # drawn so: see ``_bridge_erased``. Scans lose stretches of up to a third of an inch
+    # (≈ 25 pt) of a faint line; a merged cell's missing border runs junction to junction.
+    erased_gap_pt: float = 30.0
+    # Inside such a gap, ink at the line's position over this share of the gap (beyond the
+    # crossing lines) is text written across it (a merged cell), unless it covers at least
+    # ``remnant_share`` (what is left of a faint line).
+    text_share: float = 0.08
+    remnant_share: float = 0.85
     # How far (points) a run's end may stop short of a crossing line and still touch it:
     # broken corners and the half-thickness of both lines.
     touch_pt: float = 4.0
@@ -264,13 +273,92 @@ def _extend_ends(segments: list[Segment], binary: np.ndarray, settings: LineSett
     return out
 
 
+def _gap_ink_share(binary: np.ndarray, horizontal: bool, pos: float, g0: float, g1: float,
+                   skip: list[float], radius: int, keep_out: float) -> float:
+    """Share of the gap [g0, g1] along a line at ``pos`` with ink within ``radius`` of it,
+    positions within ``keep_out`` of a crossing line (``skip``) left out."""
+    lo, hi = int(round(g0)), int(round(g1))
+    if hi <= lo:
+        return 0.0
+    p = int(round(pos))
+    if horizontal:
+        hits = np.asarray(binary[max(0, p - radius): p + radius + 1, max(0, lo): hi].any(axis=0))
+    else:
+        hits = np.asarray(binary[max(0, lo): hi, max(0, p - radius): p + radius + 1].any(axis=1))
+    where = np.arange(max(0, lo), max(0, lo) + hits.size, dtype=np.float64)
+    keep = np.ones(hits.size, dtype=bool)
+    for c in skip:
+        keep &= np.abs(where - c) > keep_out
+    return float(hits[keep].mean()) if keep.any() else 0.0
+
+
+def _bridge_erased(segments: list[Segment], binary: np.ndarray, settings: LineSettings) -> list[Segment]:
+    """Join collinear pieces across gaps of up to ``erased_gap_pt`` that are erased
+    stretches of one line, not the missing border of a merged cell.
+
+    A merged cell's border is missing from junction to junction and its text often runs
+    across where the line would be. An erased stretch starts or ends away from a junction
+    (or a crossing line runs through it) and has no ink, or the faint remnant of the line
+    along its whole length, at the line's position."""
+    ppp = settings.pixels_per_point
+    tol = settings.touch_pt * ppp
+    collinear = settings.collinear_pt * ppp
+    max_gap = settings.erased_gap_pt * ppp
+    radius = max(1, settings.px(1.0))
+    horizontal = [s for s in segments if s.horizontal]
+    vertical = [s for s in segments if not s.horizontal]
+    out: list[Segment] = []
+    for group, others, horiz in ((horizontal, vertical, True), (vertical, horizontal, False)):
+        pos = (lambda s: s.top) if horiz else (lambda s: s.x0)
+        span = (lambda s: (s.x0, s.x1)) if horiz else (lambda s: (s.top, s.bottom))
+        rows: list[list[Segment]] = []
+        for seg in sorted(group, key=pos):
+            if rows and pos(seg) - pos(rows[-1][-1]) <= collinear:
+                rows[-1].append(seg)
+            else:
+                rows.append([seg])
+        for row in rows:
+            row.sort(key=lambda s: span(s)[0])
+            p = sum(pos(s) for s in row) / len(row)
+            # crossing lines at this line's position: (their position, their extent)
+            crossing = [(o.x0, (o.top, o.bottom)) if horiz else (o.top, (o.x0, o.x1)) for o in others]
+            touching = [(c, (e0, e1)) for c, (e0, e1) in crossing if e0 - tol <= p <= e1 + tol]
+            a, b = span(row[0])
+            for nxt in [*row[1:], None]:
+                if nxt is not None:
+                    g0, g1 = b, span(nxt)[0]
+                    if g1 <= b or (g1 - g0 <= max_gap and _is_erased(binary, horiz, p, g0, g1, touching, tol,
+                                                                      radius, settings)):
+                        b = max(b, span(nxt)[1])
+                        continue
+                out.append(Segment(a, p, b, p) if horiz else Segment(p, a, p, b))
+                if nxt is not None:
+                    a, b = span(nxt)
+    return out
+
+
+def _is_erased(binary: np.ndarray, horizontal: bool, pos: float, g0: float, g1: float,
+               touching: list[tuple[float, tuple[float, float]]], tol: float, radius: int,
+               settings: LineSettings) -> bool:
+    at_start = any(abs(c - g0) <= tol for c, _ in touching)
+    at_end = any(abs(c - g1) <= tol for c, _ in touching)
+    through = any(g0 + tol < c < g1 - tol and e0 < pos - tol and e1 > pos + tol for c, (e0, e1) in touching)
+    share = _gap_ink_share(binary, horizontal, pos, g0, g1, [c for c, _ in touching], radius, tol)
+    if share >= settings.remnant_share:
+        return True
+    if share > settings.text_share:
+        return False
+    return through or not (at_start and at_end)
+
+
 def find_lines(binary: np.ndarray, *, settings: LineSettings | None = None) -> list[Segment]:
     """Ruling lines of an ink mask (255 = ink) as straight Segments in pixels."""
     settings = settings or LineSettings()
     h_mask, v_mask = line_masks(binary, settings)
     horizontal = _bridge(_mask_segments(h_mask, settings, True), settings, True)
     vertical = _bridge(_mask_segments(v_mask, settings, False), settings, False)
-    return _extend_ends(_keep_ruled(horizontal, vertical, settings, binary), binary, settings)
+    kept = _bridge_erased(_keep_ruled(horizontal, vertical, settings, binary), binary, settings)
+    return _extend_ends(kept, binary, settings)
 
 
 def lines_to_tables(segments: list[Segment], page: int, pixels_per_point: float,

@@ -91,6 +91,11 @@ def text_page(pdf_page: Any, number: int, options: Options) -> PageResult | None
     for table in tables:
         table, words = fill_cells(table, words)
         filled.append(table)
+    if options.debug_dir is not None:
+        from .debug_view import write_text_page_debug
+
+        target = Path(options.debug_dir) / f"{Path(str(pdf_page.pdf.stream.name)).stem}-p{number}.png"
+        write_text_page_debug(Path(pdf_page.pdf.stream.name), number, filled, segments, target)
     page = Page(number, float(pdf_page.width), float(pdf_page.height), "text", tuple(filled))
     return PageResult(page, _outside_lines(words))
 

@@ -59,3 +59,18 @@ def test_no_inputs_is_a_usage_error(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["extract", str(empty), "-o", str(tmp_path / "out")]) == 2
+
+
+def test_debug_overlay_for_text_pages(tmp_path: Path) -> None:
+    sample = EXPORTED / "dept_justice_2019.pdf"
+    code = main(["extract", str(sample), "-o", str(tmp_path / "out"), "--debug", str(tmp_path / "dbg"), "-q"])
+    assert code == 0
+    pngs = sorted(p.name for p in (tmp_path / "dbg").glob("*.png"))
+    assert pngs == ["dept_justice_2019-p1.png", "dept_justice_2019-p2.png"]
+
+
+def test_pages_option(tmp_path: Path) -> None:
+    seed = EXPORTED / "seed_haizhu_2021.pdf"
+    assert main(["extract", str(seed), "-o", str(tmp_path), "--pages", "1", "-q"]) in (0, 3)
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert summary.loc[0, "pages"] == 1

@@ -210,3 +210,45 @@ def test_debug_image_is_written(form_pdf: Path, tmp_path: Path) -> None:
     out = write_debug_image(page.image, page.tables, tmp_path / "form-p1.png",
                             segments=page.segments, pixels_per_point=ppp)
     assert out.is_file() and cv2.imread(str(out)).shape[:2] == page.image.shape
+
+
+# --- committed scanned samples (samples/scanned, made by scripts/make_samples.py) ---------
+SCANNED = Path(__file__).resolve().parent.parent / "samples" / "scanned"
+EXPORTED = SCANNED.parent / "exported"
+
+
+def _scanned_page(name: str, page: int) -> tuple[np.ndarray, float, dict]:
+    import json
+
+    truth = json.loads((SCANNED / f"{name}.truth.json").read_text(encoding="utf-8"))["scan"]
+    gray, ppp = pdf_page_image(SCANNED / f"{name}.pdf", page, float(truth["dpi"]))
+    return gray, ppp, truth
+
+
+@pytest.mark.parametrize("name", ["dept_justice_2019-rot90-200dpi", "dept_culture_2024-rot180-200dpi"])
+def test_rotated_scans_are_turned_upright(name: str) -> None:
+    """The truth's rotation is counter-clockwise; undoing it is the rest of a full turn.
+    Decided without tesseract or an OCR engine (the wrapped text of the cells)."""
+    gray, ppp, truth = _scanned_page(name, 1)
+    page = analyse_page(gray, ppp, 1, use_osd=False)
+    assert page.rotation == (360 - truth["rotation"]) % 360
+    assert abs(page.skew - truth["skew_degrees"][0]) < 0.2
+    if 1 not in truth["broken_line_pages"]:
+        expected = [structure(t) for t in vector_tables(EXPORTED / truth["source"])]
+        assert [structure(t) for t in page.tables] == expected
+
+
+@pytest.mark.parametrize(("name", "page_number"), [
+    ("dept_civil_2021-150dpi", 1),
+    ("dept_civil_2021-150dpi", 2),
+    ("dept_market_2022-200dpi", 3),
+    ("seed_haizhu_2021-150dpi", 3),
+])
+def test_broken_line_scans_give_vector_grid(name: str, page_number: int) -> None:
+    """Pages with erased or faded stretches of ruling lines: no column lost, no cells
+    merged across an erased border, merged cells kept."""
+    gray, ppp, truth = _scanned_page(name, page_number)
+    assert page_number in truth["broken_line_pages"]
+    page = analyse_page(gray, ppp, page_number, use_osd=False)
+    expected = [structure(t) for t in vector_tables(EXPORTED / truth["source"], page_number)]
+    assert [structure(t) for t in page.tables] == expected

@@ -7,7 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
 
 from .errors import LayoutError
@@ -135,7 +135,7 @@ def layout_dirs() -> list[Path]:
     return [*extra, DEFAULT_LAYOUT_DIR]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_layouts() -> tuple[Layout, ...]:
     """All layouts found in the layout folders, by name (earlier folders win)."""
     found: dict[str, Layout] = {}

@@ -17,7 +17,6 @@ from .numbers import (
     restore_decimal_point,
 )
 from .rows import GridRow
-from .textnorm import match_key
 
 # A data cell belongs to the header column whose span holds its left edge, give or take
 # this share of the table width (ruling lines of scans wander by a few pixels).

@@ -51,7 +51,7 @@ def main() -> None:
     good = text_only_pdf()
     files = {
         "empty.pdf": b"",
-        "not-a-pdf.pdf": "单位名称,得分\n某局,88.7\n".encode("utf-8"),
+        "not-a-pdf.pdf": "单位名称,得分\n某局,88.7\n".encode(),
         "truncated.pdf": good[: len(good) // 3],
         "corrupt.pdf": good[:200] + bytes(range(256)) * 8 + good[-120:],
         "encrypted.pdf": encrypted(good),

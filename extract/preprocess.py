@@ -279,7 +279,7 @@ def ragged_votes(gray: np.ndarray, boxes: list[BBox], pixels_per_point: float = 
             continue
         height = float(np.median([b - a for a, b in lines]))
 
-        def width(a: int, b: int) -> int:
+        def width(a: int, b: int, crop: np.ndarray = crop) -> int:
             cols = np.flatnonzero(crop[a:b].any(axis=0))
             return int(cols[-1] - cols[0] + 1)
 

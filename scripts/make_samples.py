@@ -481,7 +481,7 @@ def leaf_pages(pdf: Path, form: Form) -> list[int]:
             e = column_bounds(page, form.widths)
             chars = [ch for ch in page.chars
                      if e[4] <= (ch["x0"] + ch["x1"]) / 2 <= e[5]
-                     and 0 <= ch["top"] and ch["bottom"] <= page.height]
+                     and ch["top"] >= 0 and ch["bottom"] <= page.height]
             chars.sort(key=lambda ch: (round(ch["top"], 0), ch["x0"]))
             texts.append("".join(ch["text"] for ch in chars).replace(" ", ""))
     p, pos = 0, texts[0].find("三级指标")

@@ -81,7 +81,7 @@ def _pieces(cells: list[LevelCells]) -> list[Block]:
     return pieces
 
 
-def _join_kind(prev: Block, piece: Block, complete: bool) -> str:
+def _join_kind(prev: Block, piece: Block, complete: bool, known: Callable[[str], bool]) -> str:
     """How ``piece`` continues ``prev``: "same", "fill" (take piece's label), "keep"
     (keep prev's label), "concat" (split label) or "" (a new block)."""
     if prev.section != piece.section or prev.last_page == piece.first_page:
@@ -93,7 +93,9 @@ def _join_kind(prev: Block, piece: Block, complete: bool) -> str:
     if not prev.labelled:
         return "fill"
     if prev.name and piece.name and bool(prev.max_text) != bool(piece.max_text):
-        return "" if complete else "concat"
+        if complete or (known(prev.name) and known(piece.name)):
+            return ""  # two whole names of the lexicon are two blocks, not one split label
+        return "concat"
     if not prev.name and piece.name and prev.max_text and not piece.max_text:
         return "" if complete else "fill"
     return ""
@@ -104,13 +106,15 @@ def resolve_level(
     children_max: Callable[[list[int]], float | None],
     weight_in_name: Callable[[str], float | None] = lambda name: None,
     shares_child: Callable[[list[int], list[int]], bool] = lambda a, b: False,
+    known: Callable[[str], bool] = lambda name: False,
 ) -> list[Block]:
     """The block of every data row for one level.
 
     ``children_max(rows)`` is the sum of the 分值 of the children under those rows (None
     when unknown); ``weight_in_name`` reads a 分值 written inside a label;
     ``shares_child(rows_a, rows_b)`` tells whether one child block covers rows of both
-    (a child never has two parents, so such pieces are one block)."""
+    (a child never has two parents, so such pieces are one block); ``known(name)`` tells
+    whether a name is a whole entry of the layout's lexicon."""
     blocks: list[Block] = []
     for piece in _pieces(cells):
         prev = blocks[-1] if blocks else None
@@ -126,7 +130,7 @@ def resolve_level(
                 and abs(total - own) <= SUM_TOLERANCE
                 and not shares_child(prev.rows, piece.rows)
             )
-            kind = _join_kind(prev, piece, complete)
+            kind = _join_kind(prev, piece, complete, known)
         if prev is None or not kind:
             blocks.append(piece)
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .hierarchy import Block, LevelCells, resolve_level
@@ -17,6 +18,7 @@ from .numbers import (
     restore_decimal_point,
 )
 from .rows import GridRow
+from .textnorm import match_key
 
 # A data cell belongs to the header column whose span holds its left edge, give or take
 # this share of the table width (ruling lines of scans wander by a few pixels).
@@ -75,37 +77,82 @@ class Section:
         return cell.text if cell is not None else ""
 
 
+def _name_like(text: str) -> bool:
+    """An OCR'd level label whose digit was lost or garbled (``锻指标``, ``级指标``)."""
+    key = match_key(text)
+    return key.endswith("指标") and 3 <= len(key) <= 5
+
+
+def _resolve_names(candidates: list[tuple[int, dict[str, float]]]) -> dict[int, str]:
+    """Name roles for header cells (cell index → role), left to right in the order
+    一级 < 二级 < 三级. Clear matches keep their role; unclear ones (OCR lost the digit)
+    take the remaining roles in order, between their clear neighbours."""
+    rank = {role: i for i, role in enumerate(NAME_ROLES)}
+    fixed: dict[int, str] = {}
+    for index, scores in candidates:
+        ranked = sorted(((v, r) for r, v in scores.items() if r in rank), reverse=True)
+        if ranked and ranked[0][0] > 0 and (len(ranked) < 2 or ranked[0][0] - ranked[1][0] > ROLE_TIE):
+            if ranked[0][1] not in fixed.values():
+                fixed[index] = ranked[0][1]
+    out = dict(fixed)
+    for index, _ in candidates:
+        if index in out:
+            continue
+        low = max((rank[r] for i, r in fixed.items() if i < index), default=-1)
+        high = min((rank[r] for i, r in fixed.items() if i > index), default=len(NAME_ROLES))
+        taken = set(out.values())
+        free = [r for r in NAME_ROLES if low < rank[r] < high and r not in taken]
+        if free:
+            out[index] = free[0]
+    return out
+
+
 def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
     """The columns of an indicator header row, or None when ``row`` is not one.
 
-    Each role is taken once, left to right; when OCR blurs a label between roles
-    (``级指标`` for 一级/二级/三级指标) the first role not yet taken, in the layout's column
-    order, wins. A 分值 column takes the role of the name column to its left."""
+    Each role is taken once. Level labels (一级/二级/三级指标) are ordered left to right, so
+    when OCR blurs one (``级指标``) it takes the level its position implies. A 分值 column
+    takes the role of the name column to its left."""
     order = list(layout.columns)
+    cells = [
+        c for c in row.cells
+        if row.starts_here(c) and c.text and len(c.text) <= MAX_HEADER_LABEL
+    ]  # fmt: skip
+    scores = [
+        {role: matches(c.text, syn, layout.match_threshold, contains=True)
+         for role, syn in layout.columns.items()}
+        for c in cells
+    ]  # fmt: skip
+    candidates = []
+    for index, (cell, sc) in enumerate(zip(cells, scores)):
+        best = max(sc.values(), default=0.0)
+        best_roles = [r for r in order if sc[r] >= best - ROLE_TIE] if best > 0 else []
+        if (best_roles and best_roles[0] in NAME_ROLES) or (best <= 0 and _name_like(cell.text)):
+            candidates.append((index, sc))
+    names = _resolve_names(candidates)
     columns: list[Column] = []
-    used: set[str] = set()
+    used: set[str] = set(names.values())
     last_name_role = ""
-    for cell in row.cells:
-        if not row.starts_here(cell) or not cell.text or len(cell.text) > MAX_HEADER_LABEL:
-            continue
-        scores = {
-            role: matches(cell.text, synonyms, layout.match_threshold, contains=True)
-            for role, synonyms in layout.columns.items()
-        }
-        best = max(scores.values(), default=0.0)
-        if best <= 0.0:
-            continue
-        close = [r for r in order if scores[r] >= best - ROLE_TIE and (r == "weight" or r not in used)]
-        if not close:
-            continue
-        role = close[0]
-        if role == "weight":
-            if not last_name_role:
-                continue
-            role = MAX_ROLE_OF[last_name_role]
-        if role in NAME_ROLES:
+    for index, (cell, sc) in enumerate(zip(cells, scores)):
+        if index in names:
+            role = names[index]
             last_name_role = role
-        used.add(role)
+        elif any(index == i for i, _ in candidates):
+            continue
+        else:
+            best = max(sc.values(), default=0.0)
+            if best <= 0.0:
+                continue
+            close = [r for r in order if sc[r] >= best - ROLE_TIE and r not in NAME_ROLES
+                     and (r == "weight" or r not in used)]  # fmt: skip
+            if not close:
+                continue
+            role = close[0]
+            if role == "weight":
+                if not last_name_role:
+                    continue
+                role = MAX_ROLE_OF[last_name_role]
+            used.add(role)
         columns.append(Column(role, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
     roles = {c.role for c in columns}
     if {"level1", "indicator", "score"} <= roles or {"level2", "indicator", "score"} <= roles:
@@ -237,8 +284,15 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
     def weight(name: str) -> float | None:
         return split_weight(name, layout)[1]
 
+    def known(role: str) -> Callable[[str], bool]:
+        lexicon = layout.lexicon.get(role, ())
+        return lambda name: snap(name, lexicon, layout.snap_threshold) in lexicon
+
     level2 = resolve_level(
-        _level_cells(data, sections, "level2"), lambda rows: _sum([leaf_max[i] for i in rows]), weight
+        _level_cells(data, sections, "level2"),
+        lambda rows: _sum([leaf_max[i] for i in rows]),
+        weight,
+        known=known("level2"),
     )
 
     def level2_maxima(rows: list[int]) -> float | None:
@@ -256,7 +310,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
         return bool({id(level2[i]) for i in a if level2[i].labelled} & {id(level2[i]) for i in b})
 
     level1 = resolve_level(
-        _level_cells(data, sections, "level1"), level2_maxima, weight, shares_level2
+        _level_cells(data, sections, "level1"), level2_maxima, weight, shares_level2, known("level1")
     )
     page_of = {id(cell): row.page for _, row in data for cell in row.cells}
 

@@ -67,3 +67,26 @@ def test_no_join_within_a_page_or_across_sections() -> None:
         LevelCells(2, 1, "b", "", None, "b", "", None),
     ]
     assert names(resolve_level(other_section, leaf_sum([1, 1]))) == ["A", ""]
+
+
+def test_header_level_labels_blurred_by_ocr_take_their_position() -> None:
+    from extract.layout import get_layout, matches
+    from extract.parse_dept import _resolve_names
+
+    layout = get_layout("dept_overall")
+
+    def scores(text: str) -> dict[str, float]:
+        return {r: matches(text, s, layout.match_threshold, contains=True) for r, s in layout.columns.items()}
+
+    # 一级指标 read as 锻指标, 二级/三级指标 with their digits lost
+    blurred = [(0, scores("锻指标")), (2, scores("级指标")), (4, scores("级指标"))]
+    assert _resolve_names(blurred) == {0: "level1", 2: "level2", 4: "indicator"}
+    partly = [(0, scores("级指标")), (2, scores("二级指标")), (4, scores("级指标"))]
+    assert _resolve_names(partly) == {0: "level1", 2: "level2", 4: "indicator"}
+
+
+def test_two_lexicon_names_are_never_one_split_label() -> None:
+    cells = rows([(1, "a", "资金管理", "17"), (2, "b", "采购管理", "")])  # 采购管理's 分值 unread
+    lexicon = {"资金管理", "采购管理"}
+    blocks = resolve_level(cells, leaf_sum([5, 2]), known=lambda n: n in lexicon)
+    assert names(blocks) == ["资金管理", "采购管理"]

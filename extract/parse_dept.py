@@ -165,6 +165,22 @@ def _header_key(columns: list[Column]) -> str:
     return "|".join(c.role for c in columns)
 
 
+def is_total_row(section: Section, row: GridRow, layout: Layout) -> bool:
+    """The 总分 row: labelled so, or (label unreadable) a row without an indicator whose
+    一级 分值 cell holds the form's total maximum (100)."""
+    first = section.text(row, "level1") or (row.cells[0].text if row.cells else "")
+    if matches(first, layout.total_labels, layout.match_threshold):
+        return True
+    level1_max = section.cell(row, "level1_max")
+    return (
+        level1_max is not None
+        and row.starts_here(level1_max)
+        and parse_number(level1_max.text) == layout.total_max
+        and not section.text(row, "indicator")
+        and not section.text(row, "max_score")
+    )
+
+
 def split_sections(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], list[Section], GridRow | None]:
     """Rows before the first indicator header, the indicator sections, and the 总分 row.
 
@@ -186,8 +202,7 @@ def split_sections(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], 
         if not sections:
             preamble.append(row)
             continue
-        first = sections[-1].text(row, "level1") or (row.cells[0].text if row.cells else "")
-        if matches(first, layout.total_labels, layout.match_threshold):
+        if is_total_row(sections[-1], row, layout):
             total_row = row
             break
         sections[-1].rows.append(row)

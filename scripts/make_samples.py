@@ -110,8 +110,11 @@ class Form:
 
 
 # --------------------------------------------------------------------------- checker
-def check_truth(truth: dict[str, Any]) -> list[dict[str, str]]:
-    """Independent validator over a truth dict (FORMS.md §2 rules)."""
+def check_truth(
+    truth: dict[str, Any], negative_ok: tuple[str, ...] = (), rate_decimals: int = 2
+) -> list[dict[str, str]]:
+    """Independent validator over a truth dict (FORMS.md §2 rules): leaves under a level1
+    in ``negative_ok`` may be negative; a rate compares at its printed precision."""
     out: list[dict[str, str]] = []
     inds = truth["indicators"]
     for it in inds:
@@ -121,7 +124,7 @@ def check_truth(truth: dict[str, Any]) -> list[dict[str, str]]:
             continue
         if it["score"] > it["max_score"] + TOL:
             out.append({"rule": "score_exceeds_max", "location": path})
-        if it["score"] < -TOL:
+        if it["score"] < -TOL and it["level1"] not in negative_ok:
             out.append({"rule": "negative_score", "location": path})
     l2: dict[tuple[str, str], list[Any]] = {}
     l1: dict[str, list[Any]] = {}
@@ -146,7 +149,7 @@ def check_truth(truth: dict[str, Any]) -> list[dict[str, str]]:
         bud, exe, rate = cell[("全年预算数", col)], cell[("全年执行数", col)], cell[("完成率", col)]
         if bud in (None, 0) or exe is None or rate is None:
             continue
-        if abs(rate - exe / bud * 100) > 0.01 + 1e-9:
+        if abs(rate - round(exe / bud * 100, rate_decimals)) > 0.01 + 1e-9:
             out.append({"rule": "budget_rate_mismatch", "location": f"完成率/{col}"})
     return out
 
@@ -1487,7 +1490,7 @@ def render(form: Form, out: Path, work: Path, profile: Path) -> dict[str, Any]:
     pad = form.pad0
     lo, hi = form.pages_wanted
     best = None
-    for attempt in range(14):
+    for _attempt in range(14):
         xlsx = work / f"{form.name}.xlsx"
         build_xlsx(form, xlsx, pad)
         pdf = export_pdf(xlsx, work, profile)

@@ -71,45 +71,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 # --------------------------------------------------------------------------- checker
 def check_variant_truth(truth: dict[str, Any], rate_decimals: int = 2) -> list[dict[str, str]]:
-    """Independent validator over a truth dict (FORMS.md §2): like make_samples.check_truth,
-    plus 加减分项 may be negative and a rate compares at its printed precision."""
-    out: list[dict[str, str]] = []
-    inds = truth["indicators"]
-    for it in inds:
-        path = f"{it['level1']}/{it['level2']}/{it['indicator']}"
-        if it["max_score"] is None or it["score"] is None:
-            out.append({"rule": "missing_value", "location": path})
-            continue
-        if it["score"] > it["max_score"] + TOL:
-            out.append({"rule": "score_exceeds_max", "location": path})
-        if it["score"] < -TOL and it["level1"] not in NEGATIVE_OK:
-            out.append({"rule": "negative_score", "location": path})
-    l2: dict[tuple[str, str], list[Any]] = {}
-    l1: dict[str, list[Any]] = {}
-    for it in inds:
-        g = l2.setdefault((it["level1"], it["level2"]), [it["level2_max"], 0.0])
-        g[1] += it["max_score"] or 0.0
-        p = l1.setdefault(it["level1"], [it["level1_max"], {}])
-        p[1][it["level2"]] = it["level2_max"]
-    for (a, b), (mx, s) in l2.items():
-        if abs(mx - s) > TOL:
-            out.append({"rule": "children_max_sum_mismatch", "location": f"{a}/{b}"})
-    for a, (mx, kids) in l1.items():
-        if abs(mx - sum(kids.values())) > TOL:
-            out.append({"rule": "children_max_sum_mismatch", "location": a})
-    if abs(sum(v[0] for v in l1.values()) - truth["total_max"]) > TOL:
-        out.append({"rule": "total_max_mismatch", "location": "总分"})
-    leaf_sum = sum(it["score"] for it in inds if it["score"] is not None)
-    if truth["declared_total"] is None or abs(leaf_sum - truth["declared_total"]) > TOL:
-        out.append({"rule": "total_score_mismatch", "location": "总分"})
-    cell = {(b["row"], b["column"]): b["value"] for b in truth["budget"]}
-    for col in BUDGET_COLS:
-        bud, exe, rate = cell[("全年预算数", col)], cell[("全年执行数", col)], cell[("完成率", col)]
-        if bud in (None, 0) or exe is None or rate is None:
-            continue
-        if abs(rate - round(exe / bud * 100, rate_decimals)) > 0.01 + 1e-9:
-            out.append({"rule": "budget_rate_mismatch", "location": f"完成率/{col}"})
-    return out
+    """make_samples.check_truth with 加减分项 allowed to be negative."""
+    return ms.check_truth(truth, negative_ok=NEGATIVE_OK, rate_decimals=rate_decimals)
 
 
 def make_truth(form: ms.Form, pages: int, rate_decimals: int = 2) -> dict[str, Any]:

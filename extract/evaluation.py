@@ -121,11 +121,11 @@ def header_errors(form: Form, truth: dict[str, Any]) -> list[str]:
     """Differences in header facts, totals and the budget block."""
     errors = []
     for name in ("unit_name", "year", "staff", "units", "declared_total", "total_max"):
-        if name in truth and getattr(form, name) != truth[name]:
-            if isinstance(truth[name], float) and getattr(form, name) is not None:
-                if round(getattr(form, name), 3) == round(truth[name], 3):
-                    continue
-            errors.append(f"{name}: got {getattr(form, name)!r}, want {truth[name]!r}")
+        got, want = getattr(form, name), truth.get(name)
+        if name in truth and got != want:
+            if isinstance(want, float) and got is not None and round(got, 3) == round(want, 3):
+                continue
+            errors.append(f"{name}: got {got!r}, want {want!r}")
     got_budget = {(b.row, b.column): b.value for b in form.budget}
     for item in truth.get("budget", []):
         key = (item["row"], item["column"])

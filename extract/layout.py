@@ -152,7 +152,7 @@ def get_layout(name: str) -> Layout:
     for layout in load_layouts():
         if layout.name == name:
             return layout
-    raise LayoutError(f"unknown layout {name!r}; known: {', '.join(l.name for l in load_layouts())}")
+    raise LayoutError(f"unknown layout {name!r}; known: {', '.join(item.name for item in load_layouts())}")
 
 
 def detect_layout(text: str) -> Layout | None:

@@ -91,9 +91,9 @@ def _resolve_names(candidates: list[tuple[int, dict[str, float]]]) -> dict[int, 
     fixed: dict[int, str] = {}
     for index, scores in candidates:
         ranked = sorted(((v, r) for r, v in scores.items() if r in rank), reverse=True)
-        if ranked and ranked[0][0] > 0 and (len(ranked) < 2 or ranked[0][0] - ranked[1][0] > ROLE_TIE):
-            if ranked[0][1] not in fixed.values():
-                fixed[index] = ranked[0][1]
+        clear = ranked and ranked[0][0] > 0 and (len(ranked) < 2 or ranked[0][0] - ranked[1][0] > ROLE_TIE)
+        if clear and ranked[0][1] not in fixed.values():
+            fixed[index] = ranked[0][1]
     out = dict(fixed)
     for index, _ in candidates:
         if index in out:

@@ -81,6 +81,33 @@ def _pieces(cells: list[LevelCells]) -> list[Block]:
     return pieces
 
 
+def _split_merged(
+    pieces: list[Block], cells: list[LevelCells], split_name: Callable[[str, int], list[str] | None]
+) -> list[Block]:
+    """A name cell that covers several 分值 cells lost the ruling line between two
+    blocks (a broken line in a scan). When its text is those blocks' names run together
+    (``资金管理采购管理``), split it back into one block per 分值 cell."""
+    out: list[Block] = []
+    for piece in pieces:
+        runs: list[list[int]] = []
+        for index in piece.rows:
+            key = cells[index].max_key
+            if runs and key is not None and cells[runs[-1][-1]].max_key == key:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        texts = [cells[r[0]].max_text or next((cells[i].max_text for i in r if cells[i].max_text), "") for r in runs]
+        names = split_name(piece.name, len(runs)) if len(runs) > 1 and all(texts) else None
+        if not names:
+            out.append(piece)
+            continue
+        for name, rows, text in zip(names, runs, texts):
+            first, last = cells[rows[0]], cells[rows[-1]]
+            max_cell = next((cells[i].max_cell for i in rows if cells[i].max_text), None)
+            out.append(Block(name, piece.name_cell, text, max_cell, first.page, last.page, first.section, rows))
+    return out
+
+
 def _join_kind(prev: Block, piece: Block, complete: bool, known: Callable[[str], bool]) -> str:
     """How ``piece`` continues ``prev``: "same", "fill" (take piece's label), "keep"
     (keep prev's label), "concat" (split label) or "" (a new block)."""
@@ -107,6 +134,7 @@ def resolve_level(
     weight_in_name: Callable[[str], float | None] = lambda name: None,
     shares_child: Callable[[list[int], list[int]], bool] = lambda a, b: False,
     known: Callable[[str], bool] = lambda name: False,
+    split_name: Callable[[str, int], list[str] | None] = lambda name, n: None,
 ) -> list[Block]:
     """The block of every data row for one level.
 
@@ -114,9 +142,10 @@ def resolve_level(
     when unknown); ``weight_in_name`` reads a 分值 written inside a label;
     ``shares_child(rows_a, rows_b)`` tells whether one child block covers rows of both
     (a child never has two parents, so such pieces are one block); ``known(name)`` tells
-    whether a name is a whole entry of the layout's lexicon."""
+    whether a name is a whole entry of the layout's lexicon; ``split_name(name, n)`` cuts
+    a name into ``n`` lexicon names run together, or None."""
     blocks: list[Block] = []
-    for piece in _pieces(cells):
+    for piece in _split_merged(_pieces(cells), cells, split_name):
         prev = blocks[-1] if blocks else None
         kind = ""
         if prev is not None:

@@ -101,6 +101,25 @@ def snap(text: str, lexicon: tuple[str, ...], threshold: float) -> str:
     return text
 
 
+def split_into(text: str, lexicon: tuple[str, ...], parts: int) -> list[str] | None:
+    """``text`` as ``parts`` lexicon entries run together, in order (exact after
+    normalisation), or None. ``资金管理采购管理`` → [资金管理, 采购管理]."""
+    key = _key(text)
+    entries = sorted({(_key(e), e) for e in lexicon}, key=lambda kv: -len(kv[0]))
+
+    def walk(rest: str, n: int) -> list[str] | None:
+        if n == 0:
+            return [] if not rest else None
+        for k, entry in entries:
+            if k and rest.startswith(k):
+                tail = walk(rest[len(k):], n - 1)
+                if tail is not None:
+                    return [entry, *tail]
+        return None
+
+    return walk(key, parts) if parts > 1 and key else None
+
+
 def _load(path: Path) -> Layout:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .hierarchy import Block, LevelCells, resolve_level
-from .layout import Layout, best_match, matches, snap
+from .layout import Layout, best_match, matches, snap, split_into
 from .model import BudgetValue, Cell, Form, Indicator, Provenance
 from .numbers import (
     column_decimals,
@@ -18,7 +18,7 @@ from .numbers import (
     restore_decimal_point,
 )
 from .rows import GridRow
-from .textnorm import match_key
+from .textnorm import is_cjk, match_key
 
 # A data cell belongs to the header column whose span holds its left edge, give or take
 # this share of the table width (ruling lines of scans wander by a few pixels).
@@ -224,6 +224,16 @@ def is_placeholder(name: str, layout: Layout) -> bool:
     return any(p.search(name) for p in layout.placeholders)
 
 
+def _ocr_name(cell: Cell | None) -> str:
+    """A level cell's name; an OCR reading without a single Chinese character (``Mt``,
+    ``RT A TI``: noise read in a tall, mostly empty merged cell) counts as no label."""
+    if cell is None:
+        return ""
+    if cell.source != "text" and not any(is_cjk(ch) for ch in cell.text):
+        return ""
+    return cell.text
+
+
 def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section], level: str) -> list[LevelCells]:
     out = []
     for section, row in data:
@@ -234,7 +244,7 @@ def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section], l
                 page=row.page,
                 section=sections.index(section),
                 name_key=row.key(name_cell) if name_cell is not None else None,
-                name=name_cell.text if name_cell is not None else "",
+                name=_ocr_name(name_cell),
                 name_cell=name_cell,
                 max_key=row.key(max_cell) if max_cell is not None else None,
                 max_text=max_cell.text if max_cell is not None else "",
@@ -308,6 +318,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
         lambda rows: _sum([leaf_max[i] for i in rows]),
         weight,
         known=known("level2"),
+        split_name=lambda name, n: split_into(name, layout.lexicon.get("level2", ()), n),
     )
 
     def level2_maxima(rows: list[int]) -> float | None:

@@ -90,3 +90,21 @@ def test_two_lexicon_names_are_never_one_split_label() -> None:
     lexicon = {"资金管理", "采购管理"}
     blocks = resolve_level(cells, leaf_sum([5, 2]), known=lambda n: n in lexicon)
     assert names(blocks) == ["资金管理", "采购管理"]
+
+
+def test_name_cell_merged_over_two_blocks_by_a_lost_line_is_split() -> None:
+    # the line between 资金管理 and 采购管理 was erased in the 二级 column only
+    cells = [
+        LevelCells(1, 0, "n", "资金管理采购管理", None, "m1", "17", None),
+        LevelCells(1, 0, "n", "资金管理采购管理", None, "m1", "17", None),
+        LevelCells(1, 0, "n", "资金管理采购管理", None, "m2", "2", None),
+    ]
+    from extract.layout import split_into
+
+    lexicon = ("资金管理", "采购管理", "资产管理")
+    blocks = resolve_level(cells, leaf_sum([10, 7, 2]), split_name=lambda n, k: split_into(n, lexicon, k))
+    assert names(blocks) == ["资金管理", "资金管理", "采购管理"]
+    assert [b.max_text for b in blocks] == ["17", "17", "2"]
+    # an unknown name is left alone (one block)
+    blocks = resolve_level(cells, leaf_sum([10, 7, 2]), split_name=lambda n, k: None)
+    assert blocks[0] is blocks[2]

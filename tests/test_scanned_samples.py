@@ -73,3 +73,28 @@ def test_stamp_over_a_score_is_reported_not_guessed() -> None:
     leaf = next(i for i in form.indicators if i.indicator == "工作受表彰或批评")
     assert leaf.score is None
     assert leaf.provenance["score"].raw_text  # the raw reading is kept for a reviewer
+
+
+def test_single_page_jpg_and_png_inputs(tmp_path: Path) -> None:
+    """Image files are read directly: a scanned page saved as JPEG is converted; a PNG
+    holding no table fails with one clear line naming the file."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    pdf = pdfium.PdfDocument(str(SCANNED / "dept_justice_2019-200dpi.pdf"))
+    [image] = [obj for obj in pdf[0].get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    page = image.get_bitmap().to_pil()
+    pdf.close()
+    jpg = tmp_path / "scan.jpg"
+    page.save(jpg, quality=80, dpi=(200, 200))
+    result = process_file(jpg)
+    assert result.form is not None, result.error
+    assert result.form.page_methods == ["ocr"]
+    assert result.form.unit_name == "广州市白云区司法局"
+    assert len(result.form.indicators) >= 10
+
+    png = tmp_path / "blank.png"
+    Image.fromarray(np.full((400, 600), 235, dtype=np.uint8)).save(png)
+    blank = process_file(png)
+    assert blank.status == "failed" and str(png) in blank.error and "\n" not in blank.error

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .consensus import vote_name
 from .hierarchy import Block, LevelCells, resolve_level
 from .layout import Layout, best_match, matches, snap, split_into
 from .model import BudgetValue, Cell, Form, Indicator, Provenance
@@ -274,6 +275,17 @@ def snapped(cell: Cell | None, role: str, layout: Layout) -> str:
     return snap(cell.text, layout.lexicon.get(role, ()), layout.snap_threshold)
 
 
+def leaf_name(section: Section, row: GridRow, layout: Layout) -> str:
+    """A leaf's name. An OCR'd name is snapped to the lexicon, or else corrected by its
+    other readings in the same row's texts (targets and bases repeat the name)."""
+    cell = section.cell(row, "indicator")
+    name = snapped(cell, "indicator", layout)
+    if cell is None or cell.source == "text" or name in layout.lexicon.get("indicator", ()):
+        return name
+    others = [section.text(row, r) for r in ("target", "actual", "explanation", "basis")]
+    return vote_name(name, [t for t in others if t])
+
+
 def snap_block(block: Block, role: str, layout: Layout) -> str:
     if block.name_cell is None or block.name_cell.source == "text":
         return block.name
@@ -296,8 +308,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
                 continue
             data.append((section, row))
     leaf_names = [
-        split_weight(snapped(section.cell(row, "indicator"), "indicator", layout), layout)
-        for section, row in data
+        split_weight(leaf_name(section, row, layout), layout) for section, row in data
     ]
     max_texts = ocr_numbers([section.cell(row, "max_score") for section, row in data])
     score_texts = ocr_numbers([section.cell(row, "score") for section, row in data])

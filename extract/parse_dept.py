@@ -10,6 +10,7 @@ from .consensus import vote_name
 from .hierarchy import Block, LevelCells, resolve_level
 from .layout import Layout, best_match, matches, snap, split_into
 from .model import BudgetValue, Cell, Form, Indicator, Provenance
+from .ocr.postprocess import clean_numeric
 from .numbers import (
     column_decimals,
     parse_int_in,
@@ -235,6 +236,13 @@ def _ocr_name(cell: Cell | None) -> str:
     return cell.text
 
 
+def _ocr_number(cell: Cell | None) -> str:
+    """A 分值 cell's text, OCR confusions repaired (``5.0)`` → ``5.0``, ``1.()`` → ``1.0``)."""
+    if cell is None:
+        return ""
+    return clean_numeric(cell.text) if cell.source != "text" and cell.text else cell.text
+
+
 def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section], level: str) -> list[LevelCells]:
     out = []
     for section, row in data:
@@ -248,7 +256,7 @@ def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section], l
                 name=_ocr_name(name_cell),
                 name_cell=name_cell,
                 max_key=row.key(max_cell) if max_cell is not None else None,
-                max_text=max_cell.text if max_cell is not None else "",
+                max_text=_ocr_number(max_cell),
                 max_cell=max_cell,
             )
         )
@@ -258,7 +266,11 @@ def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section], l
 def ocr_numbers(cells: list[Cell | None]) -> list[str]:
     """Texts of a numeric column; OCR'd integers lacking the column's decimal point get it
     back (the raw reading stays in the provenance)."""
-    texts = [c.text if c is not None else "" for c in cells]
+    texts = [
+        clean_numeric(c.text) if c is not None and c.source != "text" and c.text else
+        (c.text if c is not None else "")
+        for c in cells
+    ]  # fmt: skip
     decimals = column_decimals(texts)
     return [
         restore_decimal_point(t, decimals) if c is not None and c.source != "text" else t

@@ -202,3 +202,12 @@ def test_is_degenerate_flags_loops_and_garbage(text):
 )
 def test_is_degenerate_keeps_real_text(text):
     assert not is_degenerate(text)
+
+
+@pytest.mark.parametrize(
+    ("read", "repaired"),
+    [("5.0)", "5.0"), ("(0.2", "0.2"), ("1.()", "1.0"), ("$.0", "5.0"), ("0,S", "0.5"),
+     ("3,0)", "3.0"), ("65,240", "65,240"), ("(2.5)", "(2.5)")],
+)
+def test_numeric_repairs_seen_at_150_dpi(read: str, repaired: str) -> None:
+    assert clean_numeric(read) == repaired

@@ -28,6 +28,7 @@ _NUMBER_CONFUSIONS = str.maketrans(
         "!": "1",
         "S": "5",
         "s": "5",
+        "$": "5",
         "B": "8",
         "Z": "2",
         "z": "2",
@@ -60,11 +61,16 @@ def number_candidates(text: str) -> list[str]:
     is the first that parses, so `2. 0` becomes `2.0` (parse_number would take both)."""
     base = unicodedata.normalize("NFKC", text).strip()
     squeezed = re.sub(r"\s+", "", base)
-    fixed = squeezed.translate(_NUMBER_CONFUSIONS)
+    # `()` is a 0 read as brackets; a lone bracket at either end is a cell-border speck
+    fixed = squeezed.replace("()", "0").translate(_NUMBER_CONFUSIONS)
+    if fixed.count("(") != fixed.count(")"):
+        fixed = fixed.strip("()")
     # a trailing separator or a doubled one is a speck: 2.0. → 2.0, 1..5 → 1.5
     trimmed = re.sub(r"([.,])\1+", r"\1", fixed).strip(".,")
     out: list[str] = []
-    for c in (squeezed, fixed, trimmed, _regroup(trimmed)):
+    # a comma before the last 1–2 digits of a short number is its decimal point: 3,0 → 3.0
+    point = re.sub(r"^(-?\d{1,3}),(\d{1,2}%?)$", r"\1.\2", trimmed)
+    for c in (squeezed, fixed, trimmed, _regroup(trimmed), point):
         if c and c not in out:
             out.append(c)
     return out

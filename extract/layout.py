@@ -98,6 +98,10 @@ def snap(text: str, lexicon: tuple[str, ...], threshold: float) -> str:
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     if best_score >= threshold and best_score - runner_up >= SNAP_MARGIN:
         return best
+    # one misread character in a four-character name is 0.75 alike: snap it only when
+    # nothing else in the lexicon comes near (资金管用 → 资金管理, not 资产管理 at 0.5)
+    if best_score >= threshold - SNAP_MARGIN / 2 and best_score - runner_up >= 2 * SNAP_MARGIN:
+        return best
     return text
 
 

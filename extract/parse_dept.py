@@ -25,6 +25,8 @@ from .textnorm import is_cjk, match_key
 # A data cell belongs to the header column whose span holds its left edge, give or take
 # this share of the table width (ruling lines of scans wander by a few pixels).
 COLUMN_TOLERANCE = 0.01
+# OCR'd 一级/二级 names with less than this share of Chinese characters are noise.
+MIN_CJK_SHARE = 0.5
 # Header labels are short; longer cell texts are data and are not compared with synonyms.
 MAX_HEADER_LABEL = 24
 # Roles whose label similarities are this close count as a tie, settled by column order.
@@ -227,12 +229,15 @@ def is_placeholder(name: str, layout: Layout) -> bool:
 
 
 def _ocr_name(cell: Cell | None) -> str:
-    """A level cell's name; an OCR reading without a single Chinese character (``Mt``,
-    ``RT A TI``: noise read in a tall, mostly empty merged cell) counts as no label."""
+    """A level cell's name; an OCR reading that is mostly not Chinese (``Mt``, ``RT A TI``:
+    noise in a tall merged cell; ``化/l + y Iett 4.``: half a label cut by a page break)
+    counts as no label."""
     if cell is None:
         return ""
-    if cell.source != "text" and not any(is_cjk(ch) for ch in cell.text):
-        return ""
+    if cell.source != "text":
+        letters = [ch for ch in cell.text if ch.isalnum()]
+        if not letters or sum(map(is_cjk, letters)) < MIN_CJK_SHARE * len(letters):
+            return ""
     return cell.text
 
 

@@ -108,3 +108,15 @@ def test_name_cell_merged_over_two_blocks_by_a_lost_line_is_split() -> None:
     # an unknown name is left alone (one block)
     blocks = resolve_level(cells, leaf_sum([10, 7, 2]), split_name=lambda n, k: None)
     assert blocks[0] is blocks[2]
+
+
+def test_lexicon_snapping_needs_a_clear_winner() -> None:
+    from extract.layout import get_layout, snap
+
+    layout = get_layout("dept_overall")
+    names = layout.lexicon["level2"] + layout.lexicon["indicator"]
+    assert snap("资金管用", names, layout.snap_threshold) == "资金管理"
+    assert snap("政府来购执行率", names, layout.snap_threshold) == "政府采购执行率"
+    assert snap("预算执行率", names, layout.snap_threshold) == "预算执行率"  # exact entry
+    assert snap("成本签用", names, layout.snap_threshold) == "成本签用"  # too far: kept as read
+    assert snap("社区矫正任务完成率", names, layout.snap_threshold) == "社区矫正任务完成率"

@@ -248,6 +248,7 @@ class Sheet:
         for c in COLS:
             self.ws.column_dimensions[c].width = form.widths[c]
         self.lf = LINE_FACTOR.get(form.font, 1.45)
+        self.font_name, self.font_size = form.font, form.size
 
     def width_pt(self, c1: int, c2: int) -> float:
         return sum(col_pt(self.form.widths[COLS[i - 1]]) for i in range(c1, c2 + 1))
@@ -263,8 +264,8 @@ class Sheet:
         cell = ws.cell(r1, c1)
         if value is not None and value != "":
             cell.value = value
-        sz = size or self.form.size
-        cell.font = Font(name=self.form.font, size=sz, bold=bold)
+        sz = size or self.font_size
+        cell.font = Font(name=self.font_name, size=sz, bold=bold)
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
         if fmt:
             cell.number_format = fmt

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
@@ -148,7 +148,7 @@ class Spec:
     pages_wanted: tuple[int, int] = (2, 4)
 
 
-class VSheet:
+class VSheet(ms.Sheet):
     """An openpyxl sheet with any number of columns that records text-height needs."""
 
     def __init__(self, spec: Spec):
@@ -163,34 +163,11 @@ class VSheet:
         for i, w in enumerate(spec.widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
         self.lf = ms.LINE_FACTOR.get(spec.font, 1.45)
+        self.font_name, self.font_size = spec.font, spec.size
         self.heights: dict[int, float] = {}
 
     def width_pt(self, c1: int, c2: int) -> float:
         return sum(ms.col_pt(self.spec.widths[i - 1]) for i in range(c1, c2 + 1))
-
-    def put(self, r1: int, c1: int, value: Any, *, r2: int | None = None, c2: int | None = None,
-            fmt: str | None = None, align: str = "center", bold: bool = False,
-            size: float | None = None, border: bool = True) -> None:
-        r2 = r2 or r1
-        c2 = c2 or c1
-        ws = self.ws
-        if (r1, c1) != (r2, c2):
-            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
-        cell = ws.cell(r1, c1)
-        if value is not None and value != "":
-            cell.value = value
-        sz = size or self.spec.size
-        cell.font = Font(name=self.spec.font, size=sz, bold=bold)
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-        if fmt:
-            cell.number_format = fmt
-        if border:
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    ws.cell(r, c).border = BORDER
-        if isinstance(value, str) and value:
-            lines = ms.n_lines(value, self.width_pt(c1, c2), sz)
-            self.needs.append((r1, r2, lines * sz * self.lf + 4))
 
     def finish(self, last_row: int, pad: float) -> dict[int, float]:
         h = {r: max(self.min_h.get(r, 0.0), self.spec.size * self.lf + 6) for r in range(1, last_row + 1)}

@@ -268,11 +268,23 @@ def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section], l
     return out
 
 
+LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?%?)\s*(?=[^\d\s.,%])")
+
+
+def leading_number(text: str) -> str:
+    """An OCR'd 分值/得分 cell that ran into its neighbour when the ruling line between
+    them was lost (``1.0公用经费控制率为91.6%。``): the number it starts with."""
+    if parse_number(text) is not None:
+        return text
+    match = LEADING_NUMBER.match(text)
+    return match.group(1) if match else text
+
+
 def ocr_numbers(cells: list[Cell | None]) -> list[str]:
     """Texts of a numeric column; OCR'd integers lacking the column's decimal point get it
     back (the raw reading stays in the provenance)."""
     texts = [
-        clean_numeric(c.text) if c is not None and c.source != "text" and c.text else
+        leading_number(clean_numeric(c.text)) if c is not None and c.source != "text" and c.text else
         (c.text if c is not None else "")
         for c in cells
     ]  # fmt: skip

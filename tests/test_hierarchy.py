@@ -120,3 +120,11 @@ def test_lexicon_snapping_needs_a_clear_winner() -> None:
     assert snap("预算执行率", names, layout.snap_threshold) == "预算执行率"  # exact entry
     assert snap("成本签用", names, layout.snap_threshold) == "成本签用"  # too far: kept as read
     assert snap("社区矫正任务完成率", names, layout.snap_threshold) == "社区矫正任务完成率"
+
+
+def test_score_cell_run_into_its_neighbour_keeps_its_number() -> None:
+    from extract.parse_dept import leading_number
+
+    assert leading_number("1.0公用经费控制率为91.6%。") == "1.0"
+    assert leading_number("2.0") == "2.0"
+    assert leading_number("完成") == "完成"

@@ -22,6 +22,7 @@ _NUMBER_CONFUSIONS = str.maketrans(
         "Q": "0",
         "〇": "0",
         "l": "1",
+        "L": "1",
         "I": "1",
         "|": "1",
         "i": "1",

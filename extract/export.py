@@ -305,11 +305,13 @@ def write_outputs(results: list[FileResult], outdir: Path) -> dict[str, Path]:
         paths[key] = path
     if forms:
         (outdir / JSON_DIR).mkdir(exist_ok=True)
-    for result in results:
-        if result.form is None:
-            continue
-        name = json_name(result.file)
+    parsed = [r for r in results if r.form is not None]
+    stems = [json_name(r.file) for r in parsed]
+    for result, name in zip(parsed, stems):
+        if stems.count(name) > 1:  # a.pdf and a.tif in one folder: keep both documents
+            name = json_name(result.file + ".json")
         path = outdir / JSON_DIR / name
+        assert result.form is not None
         text = json.dumps(form_to_json(result.form), ensure_ascii=False, indent=2)
         _write_atomic(path, text + "\n")
         paths[f"{JSON_DIR}/{name}"] = path

@@ -276,3 +276,15 @@ def test_write_outputs_overwrites_previous_run(tmp_path: Path) -> None:
     paths = write_outputs(results()[1:2], tmp_path)
     assert len(pd.read_csv(paths["indicators"], encoding="utf-8")) == 0
     assert len(pd.read_csv(paths["summary"], encoding="utf-8")) == 1
+
+
+def test_same_stem_inputs_keep_both_json_documents(tmp_path) -> None:
+    from extract.export import FileResult, write_outputs
+    from extract.model import Form
+
+    results = [
+        FileResult("a.pdf", Form(file="a.pdf", form_type="dept_overall", pages=1, method="text"), 0.1),
+        FileResult("a.tif", Form(file="a.tif", form_type="dept_overall", pages=1, method="ocr"), 0.1),
+    ]
+    write_outputs(results, tmp_path)
+    assert sorted(p.name for p in (tmp_path / "json").glob("*.json")) == ["a.pdf.json", "a.tif.json"]

@@ -57,7 +57,8 @@ PAGE_EDGE_PT = 12.0
 # Cells whose first reading looks like a number are read again with ``numeric=True`` in
 # one more batched call; the second reading wins when it parses as a number. Deciding by
 # the first reading (not by column width) keeps headers such as 分值 in narrow columns
-# out of the number pass.
+# out of the number pass. Engines whose numeric pass only cleans the text (RapidOCR:
+# ``rereads_numeric = False``) are not called again: the first reading is cleaned.
 NUMERIC_SECOND_PASS = True
 
 
@@ -211,7 +212,15 @@ def read_text(page: ScanPage, engine: OcrEngine) -> tuple[list[Table], list[str]
         raise OcrEngineError(f"OCR engine {engine.name!r} returned {len(results)} results for "
                              f"{len(requests)} cells")
     cell_results: list[CellText] = list(results[: len(cells)])
-    if NUMERIC_SECOND_PASS:
+    if NUMERIC_SECOND_PASS and not getattr(engine, "rereads_numeric", True):
+        # the engine's numeric pass only cleans the text: clean, do not read again
+        from .ocr.postprocess import clean_numeric
+
+        cell_results = [
+            CellText(clean_numeric(r.text), r.confidence) if r.text and _looks_numeric(r.text) else r
+            for r in cell_results
+        ]
+    elif NUMERIC_SECOND_PASS:
         numeric = [i for i, r in enumerate(cell_results) if r.text and _looks_numeric(r.text)]
         if numeric:
             t = time.perf_counter()

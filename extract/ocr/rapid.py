@@ -76,6 +76,8 @@ class RapidOcrEngine:
     """Reads table cells with RapidOCR's recognition model, batched per page."""
 
     name = "rapidocr"
+    # numeric=True only cleans the reading (clean_numeric); the recogniser is the same
+    rereads_numeric = False
 
     def __init__(self, settings: RapidSettings | None = None) -> None:
         self.settings = settings or RapidSettings()

@@ -159,7 +159,11 @@ def finding_key(f: dict[str, str]) -> tuple[str, str]:
 
 
 # --------------------------------------------------------------------------- truth
-def make_truth(form: Form, pages: int) -> dict[str, Any]:
+def make_truth(
+    form: Form, pages: int, negative_ok: tuple[str, ...] = (), rate_decimals: int = 2
+) -> dict[str, Any]:
+    """The truth JSON of a form; raises when the checker's findings differ from the
+    injected ones (``negative_ok``/``rate_decimals`` as in check_truth)."""
     budget = []
     for row in BUDGET_ROWS:
         for col in BUDGET_COLS:
@@ -190,7 +194,7 @@ def make_truth(form: Form, pages: int) -> dict[str, Any]:
         "declared_total": form.declared_total,
         "findings": [{"rule": r, "location": loc} for r, loc in form.injected],
     }
-    got = sorted(map(finding_key, check_truth(truth)))
+    got = sorted(map(finding_key, check_truth(truth, negative_ok, rate_decimals)))
     want = sorted(map(finding_key, truth["findings"]))
     if got != want:
         raise AssertionError(f"{form.name}: checker found {got}, injected {want}")

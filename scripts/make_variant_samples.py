@@ -70,39 +70,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 # --------------------------------------------------------------------------- checker
-def check_variant_truth(truth: dict[str, Any], rate_decimals: int = 2) -> list[dict[str, str]]:
-    """make_samples.check_truth with 加减分项 allowed to be negative."""
-    return ms.check_truth(truth, negative_ok=NEGATIVE_OK, rate_decimals=rate_decimals)
-
-
-def make_truth(form: ms.Form, pages: int, rate_decimals: int = 2) -> dict[str, Any]:
-    budget = [{"row": row, "column": col, "value": form.budget[row][col]}
-              for row in BUDGET_ROWS for col in BUDGET_COLS]
-    inds = []
-    for l1 in form.level1s:
-        for g in l1.groups:
-            for lf in g.leaves:
-                inds.append({
-                    "level1": l1.name, "level1_max": l1.max,
-                    "level2": g.name, "level2_max": g.max,
-                    "indicator": lf.name, "max_score": lf.max, "score": lf.score,
-                    "target": lf.target, "actual": lf.actual,
-                    "explanation": lf.explanation, "basis": lf.basis,
-                })
-    truth: dict[str, Any] = {
-        "file": f"{form.name}.pdf", "form_type": "dept_overall", "unit_name": form.unit_name,
-        "year": form.year, "staff": form.staff, "units": form.units, "pages": pages,
-        "budget": budget, "indicators": inds, "total_max": 100,
-        "declared_total": form.declared_total,
-        "findings": [{"rule": r, "location": loc} for r, loc in form.injected],
-    }
-    got = sorted(map(ms.finding_key, check_variant_truth(truth, rate_decimals)))
-    want = sorted(map(ms.finding_key, truth["findings"]))
-    if got != want:
-        raise AssertionError(f"{form.name}: checker found {got}, injected {want}")
-    return truth
-
-
 def leaf_sum(form: ms.Form) -> float:
     return sum(round(lf.score * 10) for l1 in form.level1s for g in l1.groups for lf in g.leaves
                if lf.score is not None) / 10
@@ -878,7 +845,7 @@ def render(name: str, out: Path, work: Path, profile: Path, keep_xlsx: bool) -> 
     else:
         pdf = work / f"{form.name}.pdf"
         pages = render_reportlab(form, pdf)
-    truth = make_truth(form, pages, rate_decimals)
+    truth = ms.make_truth(form, pages, NEGATIVE_OK, rate_decimals)
     shutil.copyfile(pdf, out / f"{form.name}.pdf")
     (out / f"{form.name}.truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

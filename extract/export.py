@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -77,66 +77,31 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _item_rows(
+    forms: Iterable[Form], items: Callable[[Form], Iterable[Any]], columns: list[str]
+) -> list[dict[str, Any]]:
+    """A row of ``columns`` per item of each form: each value from the item when it has
+    that field (``score``, ``page``), else from its form (``file``, ``unit_name``)."""
+    return [
+        {c: getattr(item, c) if hasattr(item, c) else getattr(form, c) for c in columns}
+        for form in forms
+        for item in items(form)
+    ]
+
+
 def indicators_frame(forms: Iterable[Form]) -> pd.DataFrame:
     """One row per leaf indicator, parents filled in (``indicators.csv``)."""
-    rows = [
-        {
-            "file": form.file,
-            "form_type": form.form_type,
-            "unit_name": form.unit_name,
-            "year": form.year,
-            "level1": leaf.level1,
-            "level1_max": leaf.level1_max,
-            "level2": leaf.level2,
-            "level2_max": leaf.level2_max,
-            "indicator": leaf.indicator,
-            "max_score": leaf.max_score,
-            "score": leaf.score,
-            "target": leaf.target,
-            "actual": leaf.actual,
-            "explanation": leaf.explanation,
-            "basis": leaf.basis,
-            "page": leaf.page,
-        }
-        for form in forms
-        for leaf in form.indicators
-    ]
-    return _frame(rows, INDICATOR_COLUMNS)
+    return _frame(_item_rows(forms, lambda f: f.indicators, INDICATOR_COLUMNS), INDICATOR_COLUMNS)
 
 
 def budget_frame(forms: Iterable[Form]) -> pd.DataFrame:
     """One row per budget-block value (``budget.csv``)."""
-    rows = [
-        {
-            "file": form.file,
-            "form_type": form.form_type,
-            "row": cell.row,
-            "column": cell.column,
-            "value": cell.value,
-        }
-        for form in forms
-        for cell in form.budget
-    ]
-    return _frame(rows, BUDGET_COLUMNS)
+    return _frame(_item_rows(forms, lambda f: f.budget, BUDGET_COLUMNS), BUDGET_COLUMNS)
 
 
 def findings_frame(forms: Iterable[Form]) -> pd.DataFrame:
     """One row per validation finding (``findings.csv``)."""
-    rows = [
-        {
-            "file": form.file,
-            "rule": finding.rule,
-            "severity": finding.severity,
-            "location": finding.location,
-            "expected": finding.expected,
-            "found": finding.found,
-            "message": finding.message,
-            "page": finding.page,
-        }
-        for form in forms
-        for finding in form.findings
-    ]
-    return _frame(rows, FINDING_COLUMNS)
+    return _frame(_item_rows(forms, lambda f: f.findings, FINDING_COLUMNS), FINDING_COLUMNS)
 
 
 def _summary_row(result: FileResult) -> dict[str, Any]:
@@ -209,38 +174,8 @@ def form_to_json(form: Form) -> dict[str, Any]:
         "year": form.year,
         "staff": form.staff,
         "units": form.units,
-        "budget": [
-            {
-                "row": cell.row,
-                "column": cell.column,
-                "value": cell.value,
-                "text": cell.text,
-                "provenance": _provenance(cell.provenance),
-            }
-            for cell in form.budget
-        ],
-        "indicators": [
-            {
-                "path": leaf.path,
-                "level1": leaf.level1,
-                "level1_max": leaf.level1_max,
-                "level2": leaf.level2,
-                "level2_max": leaf.level2_max,
-                "indicator": leaf.indicator,
-                "max_score": leaf.max_score,
-                "score": leaf.score,
-                "target": leaf.target,
-                "actual": leaf.actual,
-                "explanation": leaf.explanation,
-                "basis": leaf.basis,
-                "page": leaf.page,
-                "section": leaf.section,
-                "provenance": {
-                    name: _provenance(prov) for name, prov in (leaf.provenance or {}).items()
-                },
-            }
-            for leaf in form.indicators
-        ],
+        "budget": [asdict(cell) for cell in form.budget],
+        "indicators": [{"path": leaf.path, **asdict(leaf)} for leaf in form.indicators],
         "total_max": form.total_max,
         "declared_total": form.declared_total,
         "computed_total": form.computed_total,

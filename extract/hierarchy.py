@@ -96,7 +96,7 @@ def _split_merged(
                 runs[-1].append(index)
             else:
                 runs.append([index])
-        texts = [cells[r[0]].max_text or next((cells[i].max_text for i in r if cells[i].max_text), "") for r in runs]
+        texts = [next((cells[i].max_text for i in r if cells[i].max_text), "") for r in runs]
         names = split_name(piece.name, len(runs)) if len(runs) > 1 and all(texts) else None
         if not names:
             out.append(piece)

@@ -284,10 +284,9 @@ def ocr_numbers(cells: list[Cell | None]) -> list[str]:
     """Texts of a numeric column; OCR'd integers lacking the column's decimal point get it
     back (the raw reading stays in the provenance)."""
     texts = [
-        leading_number(clean_numeric(c.text)) if c is not None and c.source != "text" and c.text else
-        (c.text if c is not None else "")
+        leading_number(_ocr_number(c)) if c is not None and c.source != "text" else _ocr_number(c)
         for c in cells
-    ]  # fmt: skip
+    ]
     decimals = column_decimals(texts)
     return [
         restore_decimal_point(t, decimals) if c is not None and c.source != "text" else t

@@ -80,7 +80,7 @@ def _open_pdf(path: Path) -> Any:
     return pdf
 
 
-def text_page(pdf_page: Any, number: int, options: Options) -> PageResult | None:
+def text_page(pdf_page: Any, number: int, options: Options, path: Path) -> PageResult | None:
     """Tables of a page read from its vector lines and text layer; None if it has none."""
     words = textlayer.visible_chars(pdf_page)
     if not textlayer.is_usable(words):
@@ -94,8 +94,8 @@ def text_page(pdf_page: Any, number: int, options: Options) -> PageResult | None
     if options.debug_dir is not None:
         from .debug_view import write_text_page_debug
 
-        target = Path(options.debug_dir) / f"{Path(str(pdf_page.pdf.stream.name)).stem}-p{number}.png"
-        write_text_page_debug(Path(pdf_page.pdf.stream.name), number, filled, segments, target)
+        target = Path(options.debug_dir) / f"{path.stem}-p{number}.png"
+        write_text_page_debug(path, number, filled, segments, target)
     page = Page(number, float(pdf_page.width), float(pdf_page.height), "text", tuple(filled))
     return PageResult(page, _outside_lines(words))
 
@@ -120,7 +120,7 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
         for number, pdf_page in enumerate(pdf.pages, start=1):
             if options.pages is not None and number not in options.pages:
                 continue
-            result = None if options.force_ocr else text_page(pdf_page, number, options)
+            result = None if options.force_ocr else text_page(pdf_page, number, options, path)
             if result is None:
                 from .scan import pdf_page_by_ocr
 

@@ -26,6 +26,7 @@ from .image_lines import LineSettings, find_lines, lines_to_tables
 from .images import image_file_pages, pdf_page_image
 from .model import BBox, Page, Segment, Table
 from .ocr.base import CellRequest, CellText, OcrEngine
+from .ocr.postprocess import clean_numeric, looks_numeric
 from .textnorm import normalize_text
 
 if TYPE_CHECKING:
@@ -174,16 +175,6 @@ def outside_text_boxes(page: ScanPage) -> list[list[BBox]]:
     return lines
 
 
-def _looks_numeric(text: str) -> bool:
-    try:
-        from .ocr.postprocess import looks_numeric
-    except ImportError:  # the engine package without its helpers: parse instead
-        from .numbers import parse_number
-
-        return parse_number(text) is not None
-    return looks_numeric(text)
-
-
 def is_readable(result: CellText) -> bool:
     """Whether an OCR reading is kept: confident enough and not degenerate (the same
     phrase repeated, mostly symbols). Dropped readings leave the cell empty (the raw text
@@ -214,14 +205,12 @@ def read_text(page: ScanPage, engine: OcrEngine) -> tuple[list[Table], list[str]
     cell_results: list[CellText] = list(results[: len(cells)])
     if NUMERIC_SECOND_PASS and not getattr(engine, "rereads_numeric", True):
         # the engine's numeric pass only cleans the text: clean, do not read again
-        from .ocr.postprocess import clean_numeric
-
         cell_results = [
-            CellText(clean_numeric(r.text), r.confidence) if r.text and _looks_numeric(r.text) else r
+            CellText(clean_numeric(r.text), r.confidence) if r.text and looks_numeric(r.text) else r
             for r in cell_results
         ]
     elif NUMERIC_SECOND_PASS:
-        numeric = [i for i, r in enumerate(cell_results) if r.text and _looks_numeric(r.text)]
+        numeric = [i for i, r in enumerate(cell_results) if r.text and looks_numeric(r.text)]
         if numeric:
             t = time.perf_counter()
             again = engine.read_cells(page.ocr_image, [CellRequest(cells[i][2].bbox, numeric=True) for i in numeric])

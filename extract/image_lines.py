@@ -10,6 +10,7 @@ path and the vector path build grids the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -114,18 +115,32 @@ def _mask_segments(mask: np.ndarray, settings: LineSettings, horizontal: bool) -
     return segments
 
 
-def _bridge(segments: list[Segment], settings: LineSettings, horizontal: bool) -> list[Segment]:
-    """Join collinear pieces of broken lines (one direction)."""
-    tol = settings.collinear_pt * settings.pixels_per_point
-    gap = settings.bridge_pt * settings.pixels_per_point
-    pos = (lambda s: s.top) if horizontal else (lambda s: s.x0)
-    span = (lambda s: (s.x0, s.x1)) if horizontal else (lambda s: (s.top, s.bottom))
+def _axis(horizontal: bool) -> tuple[Callable[[Segment], float], Callable[[Segment], tuple[float, float]]]:
+    """(position across the line, extent along it) of a segment, for one direction."""
+    if horizontal:
+        return (lambda s: s.top), (lambda s: (s.x0, s.x1))
+    return (lambda s: s.x0), (lambda s: (s.top, s.bottom))
+
+
+def _collinear_rows(
+    segments: list[Segment], pos: Callable[[Segment], float], tol: float
+) -> list[list[Segment]]:
+    """Segments grouped into lines: sorted by position, chained within ``tol``."""
     rows: list[list[Segment]] = []
     for seg in sorted(segments, key=pos):
         if rows and pos(seg) - pos(rows[-1][-1]) <= tol:
             rows[-1].append(seg)
         else:
             rows.append([seg])
+    return rows
+
+
+def _bridge(segments: list[Segment], settings: LineSettings, horizontal: bool) -> list[Segment]:
+    """Join collinear pieces of broken lines (one direction)."""
+    tol = settings.collinear_pt * settings.pixels_per_point
+    gap = settings.bridge_pt * settings.pixels_per_point
+    pos, span = _axis(horizontal)
+    rows = _collinear_rows(segments, pos, tol)
     joined: list[Segment] = []
     for row in rows:
         row.sort(key=lambda s: span(s)[0])
@@ -309,15 +324,8 @@ def _bridge_erased(segments: list[Segment], binary: np.ndarray, settings: LineSe
     vertical = [s for s in segments if not s.horizontal]
     out: list[Segment] = []
     for group, others, horiz in ((horizontal, vertical, True), (vertical, horizontal, False)):
-        pos = (lambda s: s.top) if horiz else (lambda s: s.x0)
-        span = (lambda s: (s.x0, s.x1)) if horiz else (lambda s: (s.top, s.bottom))
-        rows: list[list[Segment]] = []
-        for seg in sorted(group, key=pos):
-            if rows and pos(seg) - pos(rows[-1][-1]) <= collinear:
-                rows[-1].append(seg)
-            else:
-                rows.append([seg])
-        for row in rows:
+        pos, span = _axis(horiz)
+        for row in _collinear_rows(group, pos, collinear):
             row.sort(key=lambda s: span(s)[0])
             p = sum(pos(s) for s in row) / len(row)
             # crossing lines at this line's position: (their position, their extent)

@@ -75,9 +75,11 @@ def _timed_engines() -> None:
         cls.read_cells = timed  # type: ignore[method-assign]
 
 
-def run_selfeval_engine(engine: str):  # type: ignore[no-untyped-def]
+def run_selfeval_engine(engine: str, backend: str = "auto"):  # type: ignore[no-untyped-def]
     def run(path: Path) -> None:
         from extract.pipeline import Options, process_file
+
+        os.environ["SELFEVAL_OCR_BACKEND"] = backend  # read when the engine is created
 
         result = process_file(path, Options(ocr_engine=engine))  # a failed file still counts
         TABLES[0] += 0 if result.form is None else 1
@@ -99,10 +101,12 @@ TOOLS = {
     "pdfplumber": run_pdfplumber,
     "camelot-lattice": run_camelot,
     "selfeval-rapidocr": run_selfeval_engine("rapidocr"),
+    "selfeval-rapidocr-ort": run_selfeval_engine("rapidocr", "onnxruntime"),
     "selfeval-tesseract": run_selfeval_engine("tesseract"),
     "img2table-tesseract": run_img2table,
 }
-SCANNED_TOOLS = "selfeval-rapidocr,selfeval-tesseract,img2table-tesseract"
+# selfeval-rapidocr runs the recogniser in OpenVINO (the default), -ort in onnxruntime
+SCANNED_TOOLS = "selfeval-rapidocr,selfeval-rapidocr-ort,selfeval-tesseract,img2table-tesseract"
 SCANNED_FILES = ("seed_haizhu_2021-200dpi.pdf", "dept_justice_2019-200dpi.pdf",
                  "dept_civil_2021-150dpi.pdf")  # fmt: skip
 

@@ -94,6 +94,31 @@ def test_engine_reads_rendered_page(page, name):
             assert r == CellText("", 0.0)
 
 
+def test_rapidocr_backends_read_alike(page):
+    """OpenVINO (the default backend) and onnxruntime run the same model: same readings."""
+    from extract.ocr.rapid import RapidOcrEngine, RapidSettings
+
+    if "rapidocr" not in registry.available_engines():
+        pytest.skip("rapidocr is not installed")
+    if importlib.util.find_spec("openvino") is None:
+        pytest.skip("openvino is not installed")
+    _, image, truth = page
+    requests = [t.request for t in truth]
+    openvino = RapidOcrEngine(RapidSettings(backend="openvino"))
+    onnxruntime = RapidOcrEngine(RapidSettings(backend="onnxruntime"))
+    assert (openvino.backend, onnxruntime.backend) == ("openvino", "onnxruntime")
+    a, b = openvino.read_cells(image, requests), onnxruntime.read_cells(image, requests)
+    assert [r.text for r in a] == [r.text for r in b]
+    assert max(abs(x.confidence - y.confidence) for x, y in zip(a, b)) < 0.01
+
+
+def test_unknown_rapidocr_backend_raises():
+    from extract.ocr.rapid import RapidSettings
+
+    with pytest.raises(ValueError, match="backend"):
+        RapidSettings(backend="cuda")
+
+
 @pytest.mark.parametrize("name", ["rapidocr", "tesseract"])
 def test_engine_handles_no_cells_and_blank_cells(name):
     if name not in registry.available_engines():

@@ -75,6 +75,10 @@ class RapidSettings:
     rec_batch: int = REC_BATCH
     mode: str = "lines"  # "lines" (projection + batched recognition) or "detect"
     backend: str = field(default_factory=lambda: os.environ.get(BACKEND_ENV, "auto"))
+    # None: the model's own input height, 48 px. Smaller is faster but worse (measured with
+    # scripts/bench_ocr_engines.py at 200 dpi, 641 cells: 48 px 95.2 % exact, numeric 99.1 %;
+    # 40 px 93.4 % / 95.4 % at 0.68× the time; 36 px 92.0 % / 91.3 % at 0.59×).
+    rec_height: int | None = None
 
     def __post_init__(self) -> None:
         if self.intra_op_num_threads < 1:
@@ -159,7 +163,7 @@ class RapidOcrEngine:
         if not crops:
             return []
         rec = self._ocr.text_rec
-        height = int(rec.rec_image_shape[1])
+        height = self.settings.rec_height or int(rec.rec_image_shape[1])
         ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
         order = np.argsort(ratios, kind="stable")
         out: list[tuple[str, float]] = [("", 0.0)] * len(crops)

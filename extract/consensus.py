@@ -2,20 +2,33 @@
 
 A form repeats each 三级 name in the row's other cells: the target (``…，社区矫正任务完成率
 ≥95%``) and the scoring basis (``社区矫正任务完成率为100%…``). Each is an independent
-OCR reading, so a character misread in the name cell (``社区频正任务完成率``) is usually
-read right elsewhere. Characters are voted position by position over the name and its
-close same-length occurrences; the raw reading stays in the provenance.
+OCR reading, so a character misread or dropped in the name cell (``社区频正任务完成率``,
+``村居法律问服务对象满意度``) is usually read right elsewhere. In order:
+
+1. whole readings: the closest substring of each other text (by edit distance, so a
+   dropped or extra character counts as one difference); a reading held by more texts
+   than the name's own wins;
+2. a tie between the name and one other reading is settled by the form itself: the
+   reading whose character pairs occur more often across the form's texts (``村居``,
+   ``顾问`` repeat in every 村居法律顾问 row; a misread ``村据`` occurs once);
+3. characters voted position by position over same-length occurrences.
+
+The raw reading stays in the provenance.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 # An occurrence must agree with the name on all but this many characters to be counted
 # (one or two misreads on either side; fewer for short names, see _max_diff).
 MAX_DIFF = 2
 # Names shorter than this are not voted on: too little context to find them reliably.
 MIN_NAME = 4
+# In a tie, a reading's own character pairs must each occur at least this often in the
+# form, and more often than every pair only the name has.
+MIN_PAIR_SUPPORT = 3
 
 
 def _max_diff(length: int) -> int:
@@ -41,11 +54,74 @@ def occurrences(name: str, text: str) -> list[str]:
     return [text[s : s + n] for s in sorted(taken)]
 
 
-def vote_name(name: str, others: list[str]) -> str:
-    """``name`` with each character replaced by the majority of its readings, when a
-    strict majority of at least two other readings disagrees with it."""
+def closest_substring(name: str, text: str) -> tuple[int, str]:
+    """(edit distance, substring) of the substring of ``text`` closest to ``name``
+    (approximate substring matching; ties go to the substring nearest ``name``'s length)."""
+    n, m = len(name), len(text)
+    # dist[i][j]: distance of name[:i] to the best substring of text ending at j;
+    # start[i][j]: where that substring starts
+    prev = [0] * (m + 1)
+    prev_start = list(range(m + 1))
+    for i in range(1, n + 1):
+        cur = [i] + [0] * m
+        cur_start = [0] * (m + 1)
+        for j in range(1, m + 1):
+            options = (
+                (prev[j - 1] + (name[i - 1] != text[j - 1]), prev_start[j - 1]),
+                (prev[j] + 1, prev_start[j]),  # name character missing from the text
+                (cur[j - 1] + 1, cur_start[j - 1]),  # extra character in the text
+            )
+            cur[j], cur_start[j] = min(options, key=lambda o: o[0])
+        prev, prev_start = cur, cur_start
+    best: tuple[int, int, str] | None = None
+    for j in range(m + 1):
+        piece = text[prev_start[j] : j]
+        key = (prev[j], abs(len(piece) - n), piece)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    assert best is not None
+    return best[0], best[2]
+
+
+def pair_counts(texts: Iterable[str]) -> Counter[str]:
+    """How often each pair of adjacent characters occurs in ``texts`` (the form's prior)."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(text[i : i + 2] for i in range(len(text) - 1))
+    return counts
+
+
+def _better_supported(candidate: str, name: str, pairs: Counter[str]) -> bool:
+    """Whether the pairs only ``candidate`` has are all common in the form and each more
+    common than every pair only ``name`` has."""
+    own = pair_counts([candidate]) - pair_counts([name])
+    theirs = pair_counts([name]) - pair_counts([candidate])
+    if not own:
+        return False
+    weakest = min(pairs[p] for p in own)
+    return weakest >= MIN_PAIR_SUPPORT and all(weakest > pairs[p] for p in theirs)
+
+
+def vote_name(name: str, others: list[str], pairs: Counter[str] | None = None) -> str:
+    """``name`` corrected by its readings in ``others`` (see the module docstring);
+    ``pairs`` is ``pair_counts`` of the form's texts, for ties."""
     if len(name) < MIN_NAME:
         return name
+    limit = _max_diff(len(name))
+    whole = [name]
+    for text in others:
+        distance, piece = closest_substring(name, text)
+        if distance <= limit and len(piece) >= MIN_NAME:
+            whole.append(piece)
+    counts = Counter(whole)
+    best, count = counts.most_common(1)[0]
+    if best != name and count >= 2 and count > counts[name]:
+        return best
+    if pairs is not None:
+        tied = [r for r, k in counts.items() if r != name and k == counts[name]]
+        supported = [r for r in tied if _better_supported(r, name, pairs)]
+        if len(supported) == 1:
+            return supported[0]
     readings = [name]
     for text in others:
         readings += occurrences(name, text)

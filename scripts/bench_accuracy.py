@@ -58,6 +58,8 @@ def main() -> int:
     parser.add_argument("--ocr", help="OCR engine for scanned pages")
     parser.add_argument("--folder", type=Path, help="samples folder (overrides --scanned)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print field errors")
+    parser.add_argument("--fields", help="with -v: only these fields' errors, all of them "
+                        "(comma-separated, e.g. indicator,level2)")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="files converted in parallel")
     args = parser.parse_args()
     folder = args.folder or ROOT / "samples" / ("scanned" if args.scanned else "exported")
@@ -82,7 +84,11 @@ def main() -> int:
         c = compare(result.form, truth)
         print(row(doc.name, c, result.seconds))
         if args.verbose:
-            for line in c.field_errors[:20] + [f"missed {m}" for m in c.missed_findings] + [
+            errors = c.field_errors[:20]
+            if args.fields:
+                wanted = tuple(f".{f}:" for f in args.fields.split(","))
+                errors = [e for e in c.field_errors if any(w in e for w in wanted)]
+            for line in errors + [f"missed {m}" for m in c.missed_findings] + [
                 f"extra {e}" for e in c.extra_findings
             ]:
                 print("    " + line)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.consensus import occurrences, vote_name
+from extract.consensus import closest_substring, occurrences, pair_counts, vote_name
 
 
 def test_misread_character_is_outvoted() -> None:
@@ -26,3 +26,31 @@ def test_unrelated_texts_leave_the_name_alone() -> None:
 
 def test_short_names_are_not_voted() -> None:
     assert vote_name("办件量", ["办件里达到3万", "办件里为3.2万"]) == "办件量"
+
+
+def test_dropped_character_is_restored_by_two_readings() -> None:
+    name = "村居法律问服务对象满意度"  # 顾 dropped in the name cell
+    target = "按照年度工作计划，村居法律顾问服务对象满意度≥90%"
+    basis = "根据月度工作台账，村居法律顾问服务对象满意度为98.6%，达到年度指标值。"
+    assert vote_name(name, [target, basis]) == "村居法律顾问服务对象满意度"
+
+
+def test_tie_is_settled_by_character_pairs_common_in_the_form() -> None:
+    basis = "根据月度工作台账，村居法律顾问服务对象满意度为98.6%，达到年度指标值。"
+    form_texts = [basis] + ["村居法律顾问覆盖人数", "村居法律顾问验收合格率", "村居法律顾问任务完成率"]
+    pairs = pair_counts(form_texts + ["村居法律问服务对象满意度"])
+    assert vote_name("村居法律问服务对象满意度", [basis], pairs) == "村居法律顾问服务对象满意度"
+    # without the form's support the single other reading is not enough
+    assert vote_name("村居法律问服务对象满意度", [basis]) == "村居法律问服务对象满意度"
+
+
+def test_tie_with_rare_pairs_keeps_the_name() -> None:
+    # the other reading's pairs (律顾, 顾问) occur once in the form: no evidence either way
+    basis = "根据月度工作台账，村居法律顾问服务对象满意度为98.6%"
+    pairs = pair_counts([basis, "村居法律问服务对象满意度"])
+    assert vote_name("村居法律问服务对象满意度", [basis], pairs) == "村居法律问服务对象满意度"
+
+
+def test_closest_substring_counts_a_dropped_character_once() -> None:
+    assert closest_substring("社区矫正任务完成率", "根据总结，社区矫正任务完成率为100%") == (0, "社区矫正任务完成率")
+    assert closest_substring("社区正任务完成率", "根据总结，社区矫正任务完成率为100%") == (1, "社区矫正任务完成率")

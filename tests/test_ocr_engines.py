@@ -19,7 +19,7 @@ from extract.model import BBox
 from extract.numbers import parse_number
 from extract.ocr import registry
 from extract.ocr.base import CellRequest, CellText
-from extract.ocr.postprocess import clean_numeric, join_line_texts
+from extract.ocr.postprocess import clean_name, clean_numeric, join_line_texts
 from extract.ocr.quality import is_degenerate
 from extract.textnorm import is_cjk
 
@@ -236,3 +236,22 @@ def test_is_degenerate_keeps_real_text(text):
 )
 def test_numeric_repairs_seen_at_150_dpi(read: str, repaired: str) -> None:
     assert clean_numeric(read) == repaired
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [
+        ("’体艺科技活动整改完成率", "体艺科技活动整改完成率"),  # seen at 200 dpi
+        ("课后服务覆盖人数，", "课后服务覆盖人数"),
+        ("，人民调解按时完成率", "人民调解按时完成率"),
+        ("【区府名义进行的行政复议纠错率", "区府名义进行的行政复议纠错率"),
+        ("加强--体化政务服务能力", "加强一体化政务服务能力"),
+        ("-般公共预算支出执行率", "一般公共预算支出执行率"),
+        ("“三公经费”控制率", "“三公经费”控制率"),  # balanced marks stay
+        ("（一）产出指标", "（一）产出指标"),
+        ("预算(万元)", "预算(万元)"),
+        ("2021-2022年度目标", "2021-2022年度目标"),
+    ],
+)
+def test_clean_name_drops_stray_edge_marks(read: str, name: str) -> None:
+    assert clean_name(read) == name

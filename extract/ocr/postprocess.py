@@ -121,3 +121,26 @@ def mean_confidence(values: list[float]) -> float:
     if not values:
         return 0.0
     return float(min(1.0, max(0.0, sum(values) / len(values))))
+
+
+# Punctuation an OCR'd name cannot start with (closing marks, separators: specks and
+# bits of the neighbouring rule read as ``，`` or ``’``) or end with (opening marks,
+# separators). ``“三公经费”控制率`` and ``…(万元)`` keep their balanced marks.
+_NAME_LEAD_NOISE = "，,、。.；;：:’'”\"」』）)]】|-_—–~`·"
+_NAME_TRAIL_NOISE = "，,、。；;：:‘“「『（([【|-_—–~`·"
+# 一 read as a dash (``加强--体化``, ``-般公共预算``) where a dash cannot be: next to
+# Chinese characters inside a name.
+_DASH_FOR_ONE_RE = re.compile(f"(?:(?<=[{_CJK}])|^)[-—–－]{{1,2}}(?=[\u4e00-\u9fff])")
+
+
+# Opening marks a name starts with only when it closes them too.
+_PAIRS = {"【": "】", "[": "]", "（": "）", "(": ")", "“": "”", "‘": "’", "「": "」", "《": "》"}
+
+
+def clean_name(text: str) -> str:
+    """An OCR'd name without the stray marks at its edges, with 一 read as a dash restored."""
+    text = _DASH_FOR_ONE_RE.sub("一", text.strip())
+    text = text.lstrip(_NAME_LEAD_NOISE).rstrip(_NAME_TRAIL_NOISE).strip()
+    while text and text[0] in _PAIRS and _PAIRS[text[0]] not in text:
+        text = text[1:].lstrip(_NAME_LEAD_NOISE)
+    return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import textlayer
 from .celltext import fill_cells, words_to_text
@@ -17,6 +17,9 @@ from .model import Form, Page, Table, Word
 from .parse_dept import parse_form
 from .rows import document_rows
 from .validate import ValidationRules, validate
+
+if TYPE_CHECKING:
+    from .cut_labels import CutStrip
 
 PDF_MAGIC = b"%PDF"
 IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
@@ -41,6 +44,8 @@ class PageResult:
 
     page: Page
     outside_text: list[str]
+    # scanned pages: cells that may hold half of a label cut by a page break
+    cut_strips: tuple[CutStrip, ...] = ()
 
 
 def sniff(path: Path) -> str:
@@ -113,7 +118,7 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
     if kind == "image":
         from .scan import image_pages
 
-        return image_pages(path, options)
+        return mended(image_pages(path, options), options)
     pdf = _open_pdf(path)
     results: list[PageResult] = []
     try:
@@ -133,7 +138,17 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
         raise InputFileError(f"{path}: cannot read page content ({type(exc).__name__}: {exc})") from exc
     finally:
         pdf.close()
-    return results
+    return mended(results, options)
+
+
+def mended(results: list[PageResult], options: Options) -> list[PageResult]:
+    """Pages with the labels cut by a page break read again from their joined halves."""
+    if not any(r.cut_strips for r in results):
+        return results
+    from .cut_labels import mend_cut_labels
+    from .ocr.registry import get_engine
+
+    return mend_cut_labels(results, get_engine(options.ocr_engine))
 
 
 def read_form(path: str | Path, options: Options | None = None, *, name: str | None = None) -> Form:

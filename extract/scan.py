@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import preprocess
+from .cut_labels import cut_strips
 from .debug_view import write_debug_image
 from .image_lines import LineSettings, find_lines, lines_to_tables
 from .images import image_file_pages, pdf_page_image
@@ -253,7 +254,8 @@ def _page_result(gray: np.ndarray, pixels_per_point: float, number: int, path: P
     log.debug("%s p%d: rotation %d, skew %.2f, %d tables, timings %s", path, number,
               page.rotation, page.skew, len(tables),
               {k: round(v, 3) for k, v in page.timings.items()})
-    return PageResult(Page(number, float(w), float(h), "ocr", tuple(tables)), outside)
+    strips = tuple(cut_strips(page.ocr_image, tables))
+    return PageResult(Page(number, float(w), float(h), "ocr", tuple(tables)), outside, strips)
 
 
 def image_pages(path: Path, options: Options) -> list[PageResult]:

@@ -124,15 +124,28 @@ def _merge_bands(bands: list[tuple[int, int]], typical: float) -> list[tuple[int
 
 
 @dataclass(frozen=True)
-class _CellInk:
+class CellInk:
     x0: int
     y0: int
     grey: np.ndarray  # the cell with its rules painted in background grey
     ink: np.ndarray  # ink mask without rules
     bands: list[tuple[int, int]]
+    inner: tuple[int, int]  # rows between the top and the bottom ruling line
 
 
-def _cell_ink(image: np.ndarray, bbox: BBox, threshold: float) -> _CellInk | None:
+def _inner_span(rule_rows: np.ndarray) -> tuple[int, int]:
+    """[first, end) rows of a cell not covered by the rules along its top and bottom."""
+    n = rule_rows.size
+    top = 0
+    while top < n and rule_rows[top]:
+        top += 1
+    bottom = n
+    while bottom > top and rule_rows[bottom - 1]:
+        bottom -= 1
+    return top, bottom
+
+
+def _cell_ink(image: np.ndarray, bbox: BBox, threshold: float) -> CellInk | None:
     x0, y0, x1, y1 = _clip_box(bbox, image.shape)
     if x1 - x0 < 3 or y1 - y0 < 3:
         return None
@@ -149,7 +162,12 @@ def _cell_ink(image: np.ndarray, bbox: BBox, threshold: float) -> _CellInk | Non
     bands = [
         (a, b) for a, b in _runs(np.asarray(ink.any(axis=1)), LINE_GAP_PX) if ink[a:b].sum() >= 3
     ]
-    return _CellInk(x0, y0, grey, ink, bands)
+    return CellInk(x0, y0, grey, ink, bands, _inner_span(np.asarray(rules.all(axis=1))))
+
+
+def cell_ink(image: np.ndarray, bbox: BBox, threshold: float | None = None) -> CellInk | None:
+    """A cell's grey image and ink with its rules blanked, and its ink rows as bands."""
+    return _cell_ink(image, bbox, ink_threshold(image) if threshold is None else threshold)
 
 
 def cell_line_crops(

@@ -11,15 +11,19 @@ OCR reading, so a character misread or dropped in the name cell (``社区频正�
 2. a tie between the name and one other reading is settled by the form itself: the
    reading whose character pairs occur more often across the form's texts (``村居``,
    ``顾问`` repeat in every 村居法律顾问 row; a misread ``村据`` occurs once);
-3. characters voted position by position over same-length occurrences.
+3. characters voted position by position over same-length occurrences;
+4. a character seen only here, between two characters on each side that recur in the
+   form around another character (``、有時必应`` once, ``、有呼必应`` in four other cells),
+   is replaced by that character (``fix_by_context``).
 
 The raw reading stays in the provenance.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 # An occurrence must agree with the name on all but this many characters to be counted
 # (one or two misreads on either side; fewer for short names, see _max_diff).
@@ -91,6 +95,46 @@ def pair_counts(texts: Iterable[str]) -> Counter[str]:
     return counts
 
 
+# Characters of context on each side of a character fixed by fix_by_context.
+CONTEXT = 2
+
+
+@dataclass
+class FormPrior:
+    """What a form's own texts say about which characters go together."""
+
+    pairs: Counter[str] = field(default_factory=Counter)
+    # two characters before + two after → how often each character stands between them
+    middles: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> FormPrior:
+        prior = cls()
+        for text in texts:
+            prior.pairs.update(text[i : i + 2] for i in range(len(text) - 1))
+            for i in range(CONTEXT, len(text) - CONTEXT):
+                key = text[i - CONTEXT : i] + text[i + 1 : i + 1 + CONTEXT]
+                prior.middles[key][text[i]] += 1
+        return prior
+
+
+def fix_by_context(name: str, prior: FormPrior) -> str:
+    """``name`` with each character that occurs only here between its two neighbours on
+    each side replaced by the character the form has there at least MIN_PAIR_SUPPORT times."""
+    if len(name) < MIN_NAME:
+        return name
+    out = list(name)
+    for i in range(CONTEXT, len(name) - CONTEXT):
+        key = name[i - CONTEXT : i] + name[i + 1 : i + 1 + CONTEXT]
+        seen = prior.middles.get(key)
+        if not seen or seen[name[i]] > 1:
+            continue
+        best, count = seen.most_common(1)[0]
+        if best != name[i] and count >= MIN_PAIR_SUPPORT:
+            out[i] = best
+    return "".join(out)
+
+
 def _better_supported(candidate: str, name: str, pairs: Counter[str]) -> bool:
     """Whether the pairs only ``candidate`` has are all common in the form and each more
     common than every pair only ``name`` has."""
@@ -102,9 +146,14 @@ def _better_supported(candidate: str, name: str, pairs: Counter[str]) -> bool:
     return weakest >= MIN_PAIR_SUPPORT and all(weakest > pairs[p] for p in theirs)
 
 
-def vote_name(name: str, others: list[str], pairs: Counter[str] | None = None) -> str:
-    """``name`` corrected by its readings in ``others`` (see the module docstring);
-    ``pairs`` is ``pair_counts`` of the form's texts, for ties."""
+def vote_name(name: str, others: list[str], prior: FormPrior | None = None) -> str:
+    """``name`` corrected by its readings in ``others`` and by ``prior``, the form's
+    texts (see the module docstring)."""
+    voted = _vote(name, others, prior.pairs if prior is not None else None)
+    return fix_by_context(voted, prior) if prior is not None else voted
+
+
+def _vote(name: str, others: list[str], pairs: Counter[str] | None) -> str:
     if len(name) < MIN_NAME:
         return name
     limit = _max_diff(len(name))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .consensus import pair_counts, vote_name
+from .consensus import FormPrior, vote_name
 from .hierarchy import Block, LevelCells, resolve_level
 from .layout import Layout, best_match, matches, snap, split_into
 from .model import BudgetValue, Cell, Form, Indicator, Provenance
@@ -304,16 +303,16 @@ def snapped(cell: Cell | None, role: str, layout: Layout) -> str:
     return snap(clean_name(cell.text), layout.lexicon.get(role, ()), layout.snap_threshold)
 
 
-def leaf_name(section: Section, row: GridRow, layout: Layout, pairs: Counter[str]) -> str:
+def leaf_name(section: Section, row: GridRow, layout: Layout, prior: FormPrior) -> str:
     """A leaf's name. An OCR'd name is snapped to the lexicon, or else corrected by its
-    other readings in the same row's texts (targets and bases repeat the name), with
-    ``pairs`` (the form's character pairs) settling ties."""
+    other readings in the same row's texts (targets and bases repeat the name) and by
+    ``prior``, the form's own texts."""
     cell = section.cell(row, "indicator")
     name = snapped(cell, "indicator", layout)
     if cell is None or cell.source == "text" or name in layout.lexicon.get("indicator", ()):
         return name
     others = [section.text(row, r) for r in ("target", "actual", "explanation", "basis")]
-    return vote_name(name, [t for t in others if t], pairs)
+    return vote_name(name, [t for t in others if t], prior)
 
 
 def snap_block(block: Block, role: str, layout: Layout) -> str:
@@ -337,10 +336,10 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
             if names[0] and is_placeholder(names[0], layout):
                 continue
             data.append((section, row))
-    pairs = pair_counts(cell.text for section in sections for row in section.rows
-                        for cell in row.cells)  # fmt: skip
+    prior = FormPrior.of(cell.text for section in sections for row in section.rows
+                         for cell in row.cells)  # fmt: skip
     leaf_names = [
-        split_weight(leaf_name(section, row, layout, pairs), layout) for section, row in data
+        split_weight(leaf_name(section, row, layout, prior), layout) for section, row in data
     ]
     max_texts = ocr_numbers([section.cell(row, "max_score") for section, row in data])
     score_texts = ocr_numbers([section.cell(row, "score") for section, row in data])

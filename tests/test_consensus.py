@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.consensus import closest_substring, occurrences, pair_counts, vote_name
+from extract.consensus import FormPrior, closest_substring, fix_by_context, occurrences, vote_name
 
 
 def test_misread_character_is_outvoted() -> None:
@@ -38,8 +38,8 @@ def test_dropped_character_is_restored_by_two_readings() -> None:
 def test_tie_is_settled_by_character_pairs_common_in_the_form() -> None:
     basis = "根据月度工作台账，村居法律顾问服务对象满意度为98.6%，达到年度指标值。"
     form_texts = [basis] + ["村居法律顾问覆盖人数", "村居法律顾问验收合格率", "村居法律顾问任务完成率"]
-    pairs = pair_counts(form_texts + ["村居法律问服务对象满意度"])
-    assert vote_name("村居法律问服务对象满意度", [basis], pairs) == "村居法律顾问服务对象满意度"
+    prior = FormPrior.of(form_texts + ["村居法律问服务对象满意度"])
+    assert vote_name("村居法律问服务对象满意度", [basis], prior) == "村居法律顾问服务对象满意度"
     # without the form's support the single other reading is not enough
     assert vote_name("村居法律问服务对象满意度", [basis]) == "村居法律问服务对象满意度"
 
@@ -47,10 +47,28 @@ def test_tie_is_settled_by_character_pairs_common_in_the_form() -> None:
 def test_tie_with_rare_pairs_keeps_the_name() -> None:
     # the other reading's pairs (律顾, 顾问) occur once in the form: no evidence either way
     basis = "根据月度工作台账，村居法律顾问服务对象满意度为98.6%"
-    pairs = pair_counts([basis, "村居法律问服务对象满意度"])
-    assert vote_name("村居法律问服务对象满意度", [basis], pairs) == "村居法律问服务对象满意度"
+    prior = FormPrior.of([basis, "村居法律问服务对象满意度"])
+    assert vote_name("村居法律问服务对象满意度", [basis], prior) == "村居法律问服务对象满意度"
 
 
 def test_closest_substring_counts_a_dropped_character_once() -> None:
     assert closest_substring("社区矫正任务完成率", "根据总结，社区矫正任务完成率为100%") == (0, "社区矫正任务完成率")
     assert closest_substring("社区正任务完成率", "根据总结，社区矫正任务完成率为100%") == (1, "社区矫正任务完成率")
+
+
+def test_a_character_seen_once_is_fixed_by_its_context_in_the_form() -> None:
+    form = ["优化升级“令行禁止、有呼必应”综合指挥调度平台", "实现有令必行、有呼必应移动端",
+            "“令行禁止、有呼必应”平台运行流畅", "有呼必应工作机制"]
+    prior = FormPrior.of([*form, "优化完善“令行禁止、有時必应”综合指挥调度平台功能"])
+    assert fix_by_context("优化完善“令行禁止、有時必应”综合指挥调度平台功能", prior) == (
+        "优化完善“令行禁止、有呼必应”综合指挥调度平台功能"
+    )
+
+
+def test_context_fix_needs_the_other_character_to_recur() -> None:
+    # 有呼必应 only twice elsewhere: not enough to overrule the reading
+    prior = FormPrior.of(["实现有呼必应", "有呼必应机制", "令行禁止、有時必应"])
+    assert fix_by_context("令行禁止、有時必应", prior) == "令行禁止、有時必应"
+    # a character the form has elsewhere in the same context is left alone
+    prior = FormPrior.of(["政府采购执行率"] * 4 + ["政府采购预算率"] * 2)
+    assert fix_by_context("政府采购预算率", prior) == "政府采购预算率"

@@ -169,6 +169,33 @@ def _header_key(columns: list[Column]) -> str:
     return "|".join(c.role for c in columns)
 
 
+# A repeated header's columns lie where the first one's did, to this share of the table width.
+REPEAT_POSITION_TOLERANCE = 0.02
+
+
+def is_repeat(columns: list[Column], seen: list[list[Column]]) -> bool:
+    """Whether a header row repeats one seen before (a print title): the same roles, or
+    all but one of them when a header cell was misread (``+指标解箱``), each at the same
+    place in the table."""
+    key = _header_key(columns)
+    for earlier in seen:
+        if key == _header_key(earlier):
+            return True
+        if len(columns) < len(earlier) - 1:
+            continue
+        if all(
+            any(
+                c.role == e.role
+                and abs(c.start - e.start) <= REPEAT_POSITION_TOLERANCE
+                and abs(c.end - e.end) <= REPEAT_POSITION_TOLERANCE
+                for e in earlier
+            )
+            for c in columns
+        ):
+            return True
+    return False
+
+
 def is_total_row(section: Section, row: GridRow, layout: Layout) -> bool:
     """The 总分 row: labelled so, or (label unreadable) a row without an indicator whose
     一级 分值 cell holds the form's total maximum (100)."""
@@ -192,16 +219,15 @@ def split_sections(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], 
     current section goes on (its columns come from its own header, not the repeat)."""
     preamble: list[GridRow] = []
     sections: list[Section] = []
-    seen_headers: list[str] = []
+    seen_headers: list[list[Column]] = []
     total_row = None
     for row in rows:
         columns = header_columns(row, layout)
         if columns is not None:
-            key = _header_key(columns)
-            if sections and key in seen_headers:
+            if sections and is_repeat(columns, seen_headers):
                 continue
-            seen_headers.append(key)
-            sections.append(Section(columns, key))
+            seen_headers.append(columns)
+            sections.append(Section(columns, _header_key(columns)))
             continue
         if not sections:
             preamble.append(row)
@@ -336,8 +362,9 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
             if names[0] and is_placeholder(names[0], layout):
                 continue
             data.append((section, row))
-    prior = FormPrior.of(cell.text for section in sections for row in section.rows
-                         for cell in row.cells)  # fmt: skip
+    # every cell once: a merged cell sits in each row it spans
+    unique = {id(cell): cell for section in sections for row in section.rows for cell in row.cells}
+    prior = FormPrior.of(cell.text for cell in unique.values())
     leaf_names = [
         split_weight(leaf_name(section, row, layout, prior), layout) for section, row in data
     ]

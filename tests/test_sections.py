@@ -1,0 +1,36 @@
+"""Print-title header rows repeated on later pages are recognised, even when misread."""
+
+from __future__ import annotations
+
+from extract.parse_dept import Column, is_repeat
+
+ROLES_PART1 = [("level1", 0.0, 0.05), ("level1_max", 0.05, 0.086), ("level2", 0.086, 0.165),
+               ("level2_max", 0.165, 0.208), ("indicator", 0.208, 0.34), ("max_score", 0.34, 0.375),
+               ("explanation", 0.375, 0.671), ("score", 0.671, 0.721), ("basis", 0.721, 1.0)]
+ROLES_PART2 = [("level1", 0.0, 0.05), ("level1_max", 0.05, 0.086), ("level2", 0.086, 0.165),
+               ("level2_max", 0.165, 0.208), ("indicator", 0.208, 0.34), ("max_score", 0.34, 0.375),
+               ("target", 0.375, 0.54), ("actual", 0.54, 0.671), ("score", 0.671, 0.721),
+               ("basis", 0.721, 0.936), ("remark", 0.936, 1.0)]
+
+
+def _columns(roles: list[tuple[str, float, float]]) -> list[Column]:
+    return [Column(role, start, end) for role, start, end in roles]
+
+
+def test_an_identical_header_is_a_repeat() -> None:
+    assert is_repeat(_columns(ROLES_PART1), [_columns(ROLES_PART1)])
+
+
+def test_a_repeat_with_one_misread_header_cell_is_still_a_repeat() -> None:
+    # 指标解释 read as +指标解箱 at 150 dpi: no role for that cell
+    misread = [c for c in ROLES_PART1 if c[0] != "explanation"]
+    seen = [_columns(ROLES_PART1), _columns(ROLES_PART2)]
+    assert is_repeat(_columns(misread), seen)
+
+
+def test_another_part_or_other_positions_are_not_a_repeat() -> None:
+    assert not is_repeat(_columns(ROLES_PART2), [_columns(ROLES_PART1)])
+    shifted = [(role, start + 0.05, end + 0.05) for role, start, end in ROLES_PART1 if role != "explanation"]
+    assert not is_repeat(_columns(shifted), [_columns(ROLES_PART1)])
+    two_missing = [c for c in ROLES_PART1 if c[0] not in ("explanation", "basis")]
+    assert not is_repeat(_columns(two_missing), [_columns(ROLES_PART1)])

@@ -541,7 +541,9 @@ def parse_total(section: Section | None, row: GridRow | None) -> tuple[float | N
     """(总分 分值, declared 得分, provenance of the declared score) from the 总分 row."""
     if row is None:
         return None, None, None
-    numbers = [(c, parse_number(c.text)) for c in row.cells if row.starts_here(c)]
+    # the label cell is no number, even when OCR reads 总分 as 8分
+    label = (section.cell(row, "level1") if section else None) or (row.cells[0] if row.cells else None)
+    numbers = [(c, parse_number(c.text)) for c in row.cells if row.starts_here(c) and c is not label]
     numbers = [(c, v) for c, v in numbers if v is not None]
     total_max = None
     declared_cell = section.cell(row, "score") if section else None

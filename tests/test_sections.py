@@ -34,3 +34,19 @@ def test_another_part_or_other_positions_are_not_a_repeat() -> None:
     assert not is_repeat(_columns(shifted), [_columns(ROLES_PART1)])
     two_missing = [c for c in ROLES_PART1 if c[0] not in ("explanation", "basis")]
     assert not is_repeat(_columns(two_missing), [_columns(ROLES_PART1)])
+
+
+def test_total_row_label_misread_as_a_number_is_not_the_total() -> None:
+    """总分 read as 8分 (justice 150 dpi): the total 分值 is the 100 beside it."""
+    from extract.model import BBox, Cell
+    from extract.parse_dept import Section, parse_total
+    from extract.rows import GridRow
+
+    def cell(col: int, x0: float, x1: float, text: str) -> Cell:
+        return Cell(5, col, 1, 1, BBox(x0, 0, x1, 10), text, source="rapidocr")
+
+    row = GridRow(2, 0, 5, (cell(0, 0, 50, "8分"), cell(1, 50, 86, "100"), cell(2, 86, 671, ""),
+                            cell(3, 671, 721, "88.5")), 0, 1000)
+    section = Section(_columns(ROLES_PART1), "part1")
+    total_max, declared, _ = parse_total(section, row)
+    assert (total_max, declared) == (100.0, 88.5)

@@ -95,8 +95,9 @@ def pair_counts(texts: Iterable[str]) -> Counter[str]:
     return counts
 
 
-# Characters of context on each side of a character fixed by fix_by_context.
-CONTEXT = 2
+# Context of a character fixed by fix_by_context, as (characters before, after): always
+# four characters, so the context is as specific as 法律?问验 whichever way it leans.
+CONTEXTS = ((2, 2), (3, 1), (1, 3))
 
 
 @dataclass
@@ -104,34 +105,44 @@ class FormPrior:
     """What a form's own texts say about which characters go together."""
 
     pairs: Counter[str] = field(default_factory=Counter)
-    # two characters before + two after → how often each character stands between them
-    middles: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    # (before, after, context) → how often each character stands in that context
+    middles: dict[tuple[int, int, str], Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> FormPrior:
         prior = cls()
         for text in texts:
             prior.pairs.update(text[i : i + 2] for i in range(len(text) - 1))
-            for i in range(CONTEXT, len(text) - CONTEXT):
-                key = text[i - CONTEXT : i] + text[i + 1 : i + 1 + CONTEXT]
-                prior.middles[key][text[i]] += 1
+            for before, after in CONTEXTS:
+                for i in range(before, len(text) - after):
+                    key = (before, after, _context(text, i, before, after))
+                    prior.middles[key][text[i]] += 1
         return prior
 
 
+def _context(text: str, i: int, before: int, after: int) -> str:
+    return text[i - before : i] + text[i + 1 : i + 1 + after]
+
+
 def fix_by_context(name: str, prior: FormPrior) -> str:
-    """``name`` with each character that occurs only here between its two neighbours on
-    each side replaced by the character the form has there at least MIN_PAIR_SUPPORT times."""
+    """``name`` with each character that occurs only here in its context (CONTEXTS)
+    replaced by the character the form has there at least MIN_PAIR_SUPPORT times."""
     if len(name) < MIN_NAME:
         return name
     out = list(name)
-    for i in range(CONTEXT, len(name) - CONTEXT):
-        key = name[i - CONTEXT : i] + name[i + 1 : i + 1 + CONTEXT]
-        seen = prior.middles.get(key)
-        if not seen or seen[name[i]] > 1:
-            continue
-        best, count = seen.most_common(1)[0]
-        if best != name[i] and count >= MIN_PAIR_SUPPORT:
-            out[i] = best
+    for i in range(len(name)):
+        for before, after in CONTEXTS:
+            if i < before or i + after >= len(name):
+                continue
+            seen = prior.middles.get((before, after, _context(name, i, before, after)))
+            if not seen or seen[name[i]] > 1:
+                continue
+            best, count = seen.most_common(1)[0]
+            if best != name[i] and count >= MIN_PAIR_SUPPORT:
+                out[i] = best
+                break
     return "".join(out)
 
 

@@ -74,8 +74,7 @@ def test_context_fix_needs_the_other_character_to_recur() -> None:
     assert fix_by_context("政府采购预算率", prior) == "政府采购预算率"
 
 
-def test_context_may_lean_to_one_side() -> None:
-    # 法律颜问验 has no support with two characters on each side, 居法律?问 has plenty
-    form = ["村居法律顾问覆盖人数", "村居法律顾问任务完成率", "根据考核，村居法律顾问任务完成率为100%"]
-    prior = FormPrior.of([*form, "村居法律颜问验收合格率"])
-    assert fix_by_context("村居法律颜问验收合格率", prior) == "村居法律顾问验收合格率"
+def test_sibling_names_sharing_a_prefix_are_not_merged() -> None:
+    form = ["村居法律顾问服务对象满意度"] * 3 + ["根据考核，村居法律顾问服务对象满意度为98%"] * 2
+    prior = FormPrior.of([*form, "村居法律顾问任务完成率"])
+    assert fix_by_context("村居法律顾问任务完成率", prior) == "村居法律顾问任务完成率"

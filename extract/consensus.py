@@ -25,6 +25,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .textnorm import is_cjk
+
 # An occurrence must agree with the name on all but this many characters to be counted
 # (one or two misreads on either side; fewer for short names, see _max_diff).
 MAX_DIFF = 2
@@ -142,7 +144,9 @@ def fix_by_context(name: str, prior: FormPrior) -> str:
             if not seen or seen[name[i]] > 1:
                 continue
             best, count = seen.most_common(1)[0]
-            if best != name[i] and count >= MIN_PAIR_SUPPORT:
+            # only one Chinese character for another: digits and marks carry data
+            # (为95%，once against 为98%， in three rows is not a misread)
+            if best != name[i] and count >= MIN_PAIR_SUPPORT and is_cjk(best) and is_cjk(name[i]):
                 out[i] = best
                 break
     return "".join(out)

@@ -78,3 +78,8 @@ def test_sibling_names_sharing_a_prefix_are_not_merged() -> None:
     form = ["村居法律顾问服务对象满意度"] * 3 + ["根据考核，村居法律顾问服务对象满意度为98%"] * 2
     prior = FormPrior.of([*form, "村居法律顾问任务完成率"])
     assert fix_by_context("村居法律顾问任务完成率", prior) == "村居法律顾问任务完成率"
+
+
+def test_context_fix_never_changes_digits() -> None:
+    prior = FormPrior.of(["满意度为98%，达到"] * 3 + ["满意度为95%，达到"])
+    assert fix_by_context("服务满意度为95%，达到", prior) == "服务满意度为95%，达到"

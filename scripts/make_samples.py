@@ -238,6 +238,24 @@ def n_lines(text: str, width_pt: float, size: float) -> int:
     return lines
 
 
+def fit_row_heights(needs: list[tuple[int, int, float]], min_h: dict[int, float], base: float,
+                    last_row: int, pad: float) -> dict[int, float]:
+    """Row heights (points) of rows 1..last_row that give every cell the height its text
+    needs: one-row cells first, then merged cells share what they still lack evenly;
+    ``pad`` is extra room, 400 pt the cap."""
+    h = {r: max(min_h.get(r, 0.0), base) for r in range(1, last_row + 1)}
+    for r1, r2, need in needs:
+        if r1 == r2:
+            h[r1] = max(h[r1], need)
+    for r1, r2, need in needs:
+        if r1 != r2:
+            have = sum(h[r] for r in range(r1, r2 + 1))
+            if have < need:
+                extra = (need - have) / (r2 - r1 + 1)
+                for r in range(r1, r2 + 1):
+                    h[r] += extra
+    return {r: round(min(v * (1 + pad), 400), 1) for r, v in h.items()}
+
 class Sheet:
     """Small helper over an openpyxl worksheet that records text-height needs."""
 
@@ -282,20 +300,9 @@ class Sheet:
             self.needs.append((r1, r2, lines * sz * self.lf + 4))
 
     def finish(self, last_row: int, pad: float) -> None:
-        ws = self.ws
-        h = {r: max(self.min_h.get(r, 0.0), self.form.size * self.lf + 6) for r in range(1, last_row + 1)}
-        for r1, r2, need in self.needs:
-            if r1 == r2:
-                h[r1] = max(h[r1], need)
-        for r1, r2, need in self.needs:
-            if r1 != r2:
-                have = sum(h[r] for r in range(r1, r2 + 1))
-                if have < need:
-                    extra = (need - have) / (r2 - r1 + 1)
-                    for r in range(r1, r2 + 1):
-                        h[r] += extra
-        for r, v in h.items():
-            ws.row_dimensions[r].height = round(min(v * (1 + pad), 400), 1)
+        heights = fit_row_heights(self.needs, self.min_h, self.form.size * self.lf + 6, last_row, pad)
+        for r, height in heights.items():
+            self.ws.row_dimensions[r].height = height
 
 
 def fit_budget_widths(form: Form) -> None:

@@ -137,20 +137,9 @@ class VSheet(ms.Sheet):
         return sum(ms.col_pt(self.spec.widths[i - 1]) for i in range(c1, c2 + 1))
 
     def finish(self, last_row: int, pad: float) -> dict[int, float]:
-        h = {r: max(self.min_h.get(r, 0.0), self.spec.size * self.lf + 6) for r in range(1, last_row + 1)}
-        for r1, r2, need in self.needs:
-            if r1 == r2:
-                h[r1] = max(h[r1], need)
-        for r1, r2, need in self.needs:
-            if r1 != r2:
-                have = sum(h[r] for r in range(r1, r2 + 1))
-                if have < need:
-                    extra = (need - have) / (r2 - r1 + 1)
-                    for r in range(r1, r2 + 1):
-                        h[r] += extra
-        for r, v in h.items():
-            h[r] = round(min(v * (1 + pad), 400), 1)
-            self.ws.row_dimensions[r].height = h[r]
+        h = ms.fit_row_heights(self.needs, self.min_h, self.spec.size * self.lf + 6, last_row, pad)
+        for r, height in h.items():
+            self.ws.row_dimensions[r].height = height
         return h
 
 

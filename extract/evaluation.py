@@ -19,8 +19,26 @@ UNSCORED_RULES = frozenset({"unreadable_cell"})
 NUMBER_DECIMALS = 3
 
 
+# A sample is a document beside its truth: NAME.truth.json and NAME.pdf (or an image).
+TRUTH_SUFFIX = ".truth.json"
+DOCUMENT_SUFFIXES = (".pdf", ".png", ".jpg", ".tif", ".tiff")
+
+
 def load_truth(path: str | Path) -> dict[str, Any]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def truth_samples(folder: Path) -> list[tuple[Path, Path]]:
+    """(document, truth file) of every sample under ``folder``, in name order."""
+    pairs = []
+    for truth in sorted(folder.rglob("*" + TRUTH_SUFFIX)):
+        stem = truth.name[: -len(TRUTH_SUFFIX)]
+        for suffix in DOCUMENT_SUFFIXES:
+            doc = truth.with_name(stem + suffix)
+            if doc.exists():
+                pairs.append((doc, truth))
+                break
+    return pairs
 
 
 def _same(field_name: str, got: Any, want: Any) -> bool:

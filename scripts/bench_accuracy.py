@@ -20,22 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.evaluation import Comparison, compare, load_truth  # noqa: E402
+from extract.evaluation import Comparison, compare, load_truth, truth_samples  # noqa: E402
 from extract.pipeline import Options, process_file  # noqa: E402
 
 DPI_PATTERN = re.compile(r"(\d{3})dpi")
-
-
-def samples(folder: Path) -> list[tuple[Path, Path]]:
-    pairs = []
-    for truth in sorted(folder.rglob("*.truth.json")):
-        stem = truth.name[: -len(".truth.json")]
-        for suffix in (".pdf", ".png", ".jpg", ".tif", ".tiff"):
-            doc = truth.with_name(stem + suffix)
-            if doc.exists():
-                pairs.append((doc, truth))
-                break
-    return pairs
 
 
 def row(name: str, c: Comparison, seconds: float) -> str:
@@ -70,7 +58,7 @@ def main() -> int:
     print("-" * len(header))
     total = Comparison()
     by_group: dict[str, Comparison] = defaultdict(Comparison)
-    pairs = samples(folder)
+    pairs = truth_samples(folder)
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(process_file, [d for d, _ in pairs], [options] * len(pairs)))
     for (doc, truth_path), result in zip(pairs, results):

@@ -15,7 +15,6 @@ cells matched (same row/column span, same box relative to the table's box within
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 import pdfplumber  # noqa: E402
 
 from extract import textlayer  # noqa: E402
+from extract.evaluation import load_truth, truth_samples  # noqa: E402
 from extract.grid import segments_to_tables  # noqa: E402
 from extract.images import image_file_pages, pdf_page_image  # noqa: E402
 from extract.model import Table  # noqa: E402
@@ -41,15 +41,7 @@ CELL_TOLERANCE_PT = 4.0
 
 
 def scan_documents(folder: Path) -> list[tuple[Path, dict]]:
-    docs = []
-    for truth in sorted(folder.glob("*.truth.json")):
-        stem = truth.name[: -len(".truth.json")]
-        for suffix in (".pdf", ".tif", ".tiff", ".png", ".jpg"):
-            doc = truth.with_name(stem + suffix)
-            if doc.exists():
-                docs.append((doc, json.loads(truth.read_text(encoding="utf-8"))))
-                break
-    return docs
+    return [(doc, load_truth(truth)) for doc, truth in truth_samples(folder)]
 
 
 def page_images(doc: Path, n_pages: int, dpi: float = 200.0):

@@ -97,11 +97,11 @@ def pair_counts(texts: Iterable[str]) -> Counter[str]:
     return counts
 
 
-# Context of a character fixed by fix_by_context, as (characters before, after). Only
-# both sides: with one character on one side, sibling names sharing a prefix are
-# confused (村居法律顾问任务… would become 顾问服务… after three 顾问服务对象 rows; measured
-# (3, 1) + (1, 3): 150 dpi names +1.6 points; (4, 0) + (0, 4): 200 dpi names -1.8).
-CONTEXTS = ((2, 2),)
+# Characters of context on each side of a character fixed by fix_by_context. Both sides
+# always: with one side only, sibling names sharing a prefix are confused (村居法律顾问任务…
+# would become 顾问服务… after three 顾问服务对象 rows; measured (3, 1) + (1, 3) contexts:
+# 150 dpi names +1.6 points; (4, 0) + (0, 4): 200 dpi names -1.8).
+CONTEXT = 2
 
 
 @dataclass
@@ -109,46 +109,39 @@ class FormPrior:
     """What a form's own texts say about which characters go together."""
 
     pairs: Counter[str] = field(default_factory=Counter)
-    # (before, after, context) → how often each character stands in that context
-    middles: dict[tuple[int, int, str], Counter[str]] = field(
-        default_factory=lambda: defaultdict(Counter)
-    )
+    # two characters before + two after → how often each character stands between them
+    middles: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> FormPrior:
-        prior = cls()
+        texts = list(texts)
+        prior = cls(pairs=pair_counts(texts))
         for text in texts:
-            prior.pairs.update(text[i : i + 2] for i in range(len(text) - 1))
-            for before, after in CONTEXTS:
-                for i in range(before, len(text) - after):
-                    key = (before, after, _context(text, i, before, after))
-                    prior.middles[key][text[i]] += 1
+            for i in range(CONTEXT, len(text) - CONTEXT):
+                prior.middles[_context(text, i)][text[i]] += 1
         return prior
 
 
-def _context(text: str, i: int, before: int, after: int) -> str:
-    return text[i - before : i] + text[i + 1 : i + 1 + after]
+def _context(text: str, i: int) -> str:
+    return text[i - CONTEXT : i] + text[i + 1 : i + 1 + CONTEXT]
 
 
 def fix_by_context(name: str, prior: FormPrior) -> str:
-    """``name`` with each character that occurs only here in its context (CONTEXTS)
-    replaced by the character the form has there at least MIN_PAIR_SUPPORT times."""
+    """``name`` with each character that occurs only here between its CONTEXT neighbours
+    on each side replaced by the character the form has there at least
+    MIN_PAIR_SUPPORT times."""
     if len(name) < MIN_NAME:
         return name
     out = list(name)
-    for i in range(len(name)):
-        for before, after in CONTEXTS:
-            if i < before or i + after >= len(name):
-                continue
-            seen = prior.middles.get((before, after, _context(name, i, before, after)))
-            if not seen or seen[name[i]] > 1:
-                continue
-            best, count = seen.most_common(1)[0]
-            # only one Chinese character for another: digits and marks carry data
-            # (为95%，once against 为98%， in three rows is not a misread)
-            if best != name[i] and count >= MIN_PAIR_SUPPORT and is_cjk(best) and is_cjk(name[i]):
-                out[i] = best
-                break
+    for i in range(CONTEXT, len(name) - CONTEXT):
+        seen = prior.middles.get(_context(name, i))
+        if not seen or seen[name[i]] > 1:
+            continue
+        best, count = seen.most_common(1)[0]
+        # only one Chinese character for another: digits and marks carry data
+        # (为95%，once against 为98%， in three rows is not a misread)
+        if best != name[i] and count >= MIN_PAIR_SUPPORT and is_cjk(best) and is_cjk(name[i]):
+            out[i] = best
     return "".join(out)
 
 

@@ -56,8 +56,10 @@ class CutStrip:
     ink_rows: int  # height of the cut line's ink on this page
 
 
-def _touching(table: Table, index: int, cell: Cell, image: np.ndarray, threshold: float,
+def _touching(tables: list[Table], table: int, index: int, image: np.ndarray, threshold: float,
               edge: str) -> CutStrip | None:
+    """The strip of cell ``index`` of ``tables[table]`` when its ink runs into its ``edge``."""
+    cell = tables[table].cells[index]
     ink = cell_ink(image, cell.bbox, threshold)
     if ink is None or not ink.bands:
         return None
@@ -72,8 +74,8 @@ def _touching(table: Table, index: int, cell: Cell, image: np.ndarray, threshold
         if a > first + TOUCH_PX:
             return None
         strip, near = ink.grey[a:], ink.ink[a : min(b, a + EDGE_ROWS)]
-    left = table.bbox.x0
-    return CutStrip(0, index, edge, cell.bbox.x0 - left, cell.bbox.x1 - left, strip,
+    left = tables[table].bbox.x0
+    return CutStrip(table, index, edge, cell.bbox.x0 - left, cell.bbox.x1 - left, strip,
                     near.sum(axis=0).astype(np.float32), b - a)
 
 
@@ -84,18 +86,12 @@ def cut_strips(image: np.ndarray, tables: list[Table]) -> list[CutStrip]:
     if not tables:
         return []
     threshold = ink_threshold(image)
-    strips: list[CutStrip] = []
     last = len(tables) - 1
-    for index, cell in enumerate(tables[last].cells):
-        if cell.row + cell.rowspan == tables[last].n_rows:
-            strip = _touching(tables[last], index, cell, image, threshold, "bottom")
-            if strip is not None:
-                strips.append(replace(strip, table=last))
-    for index, cell in enumerate(tables[0].cells):
-        strip = _touching(tables[0], index, cell, image, threshold, "top")
-        if strip is not None:
-            strips.append(strip)
-    return strips
+    candidates = [(last, i, "bottom") for i, cell in enumerate(tables[last].cells)
+                  if cell.row + cell.rowspan == tables[last].n_rows]
+    candidates += [(0, i, "top") for i in range(len(tables[0].cells))]
+    strips = [_touching(tables, t, i, image, threshold, edge) for t, i, edge in candidates]
+    return [s for s in strips if s is not None]
 
 
 def stroke_shift(upper: np.ndarray, lower: np.ndarray) -> int:

@@ -145,7 +145,9 @@ def _inner_span(rule_rows: np.ndarray) -> tuple[int, int]:
     return top, bottom
 
 
-def _cell_ink(image: np.ndarray, bbox: BBox, threshold: float) -> CellInk | None:
+def cell_ink(image: np.ndarray, bbox: BBox, threshold: float) -> CellInk | None:
+    """A cell's grey image and ink with its rules blanked, and its ink rows as bands
+    (None for a box too small to hold text)."""
     x0, y0, x1, y1 = _clip_box(bbox, image.shape)
     if x1 - x0 < 3 or y1 - y0 < 3:
         return None
@@ -165,18 +167,13 @@ def _cell_ink(image: np.ndarray, bbox: BBox, threshold: float) -> CellInk | None
     return CellInk(x0, y0, grey, ink, bands, _inner_span(np.asarray(rules.all(axis=1))))
 
 
-def cell_ink(image: np.ndarray, bbox: BBox, threshold: float | None = None) -> CellInk | None:
-    """A cell's grey image and ink with its rules blanked, and its ink rows as bands."""
-    return _cell_ink(image, bbox, ink_threshold(image) if threshold is None else threshold)
-
-
 def cell_line_crops(
     image: np.ndarray, boxes: list[BBox], threshold: float | None = None
 ) -> list[LineCrop]:
     """The text lines of every cell in `boxes`, cells in order, lines top to bottom.
     An empty cell gives no line."""
     thr = ink_threshold(image) if threshold is None else threshold
-    cells = [_cell_ink(image, b, thr) for b in boxes]
+    cells = [cell_ink(image, b, thr) for b in boxes]
     heights = [
         b - a for c in cells if c is not None for a, b in c.bands if b - a >= MIN_LINE_HEIGHT_PX
     ]

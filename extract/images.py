@@ -3,6 +3,10 @@
 A scanned PDF page usually holds one image object covering the page; that image is
 taken at its own resolution (rendering it again would resample it). Anything else is
 rendered with pypdfium2 at the requested dpi.
+
+Colour pages lose their red official seals on the way to grey (`seal_free_gray`): a
+seal stamped over a score is light in the red channel while the printed digits under it
+are dark in every channel.
 """
 
 from __future__ import annotations
@@ -31,10 +35,53 @@ A4_LONG_SIDE_INCHES = 297 / 25.4
 DEFAULT_DPI = 200.0  # when even the page-size estimate is implausible
 # Largest image accepted (pixels): a 600 dpi A3 page is about 70 Mpx.
 MAX_IMAGE_PIXELS = 120_000_000
+# Redness (red minus the larger of green and blue, 0–255) from which a pixel is seal ink,
+# fully from SEAL_REDNESS_FULL. Paper and black or grey print stay below 25 even in
+# yellowed JPEG scans; a red seal's ink is 100–160 (vermilion 205, 45, 55).
+SEAL_REDNESS_START = 30.0
+SEAL_REDNESS_FULL = 80.0
+# The seal mask is widened by this many pixels (square kernel side): JPEG keeps colour at
+# half resolution, so a seal stroke's rim is less red than its core and would stay as grey
+# specks that the recogniser reads as junk lines. Black text under the rim stays dark,
+# since the red channel replaces it (measured on the colour sample: 3 reads every score).
+SEAL_GROW_PX = 3
+# Fewer seal pixels than this: no seal, the page is converted as usual.
+SEAL_MIN_PIXELS = 200
+# Red ink is a little darker than the paper even in the red channel (measured: 0.83 of the
+# paper on the colour sample, 0.85–0.95 for vermilion pads); the red channel of seal pixels
+# is brightened by paper ÷ seal, within these bounds.
+SEAL_GAIN_RANGE = (1.0, 1.4)
+
+
+def seal_free_gray(rgb: np.ndarray) -> np.ndarray:
+    """An RGB image (h × w × 3 uint8) as grey with red seal ink faded to the paper.
+
+    Red ink is nearly as light as the paper in the red channel, so where a pixel is red
+    its red value (brightened to the paper's level) is used; elsewhere the luminance.
+    Black text printed under a seal is dark in all three channels (the inks multiply)
+    and stays dark."""
+    import cv2
+
+    img = rgb.astype(np.float32)
+    red, green, blue = img[..., 0], img[..., 1], img[..., 2]
+    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
+    redness = red - np.maximum(green, blue)
+    seal = redness >= SEAL_REDNESS_FULL
+    if int(seal.sum()) < SEAL_MIN_PIXELS:
+        return np.ascontiguousarray(np.clip(luminance + 0.5, 0, 255).astype(np.uint8))
+    weight = np.clip((redness - SEAL_REDNESS_START) / (SEAL_REDNESS_FULL - SEAL_REDNESS_START), 0.0, 1.0)
+    grow = cv2.getStructuringElement(cv2.MORPH_RECT, (SEAL_GROW_PX, SEAL_GROW_PX))
+    weight = cv2.dilate(weight, grow)
+    paper = float(np.percentile(red[::4, ::4], 90))
+    lo, hi = SEAL_GAIN_RANGE
+    gain = float(np.clip(paper / max(float(np.percentile(red[seal], 25)), 1.0), lo, hi))
+    gray = luminance + weight * (np.minimum(red * gain, paper) - luminance)
+    return np.ascontiguousarray(np.clip(gray + 0.5, 0, 255).astype(np.uint8))
 
 
 def _to_gray(pil_image: Any) -> np.ndarray:
-    """A PIL image of any mode as a 2-D uint8 array (transparency composited on white)."""
+    """A PIL image of any mode as a 2-D uint8 array (transparency composited on white,
+    red seals faded out of colour images)."""
     from PIL import Image
 
     if pil_image.mode in ("RGBA", "LA", "PA") or (
@@ -47,6 +94,8 @@ def _to_gray(pil_image: Any) -> np.ndarray:
         arr = np.asarray(pil_image, dtype=np.float64)
         top = max(float(arr.max()), 1.0)
         return np.ascontiguousarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8))
+    if pil_image.mode in ("RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "P"):
+        return seal_free_gray(np.asarray(pil_image.convert("RGB"), dtype=np.uint8))
     return np.ascontiguousarray(np.asarray(pil_image.convert("L"), dtype=np.uint8))
 
 
@@ -119,7 +168,7 @@ def pdf_page_image(path: Path, number: int, dpi: float) -> tuple[np.ndarray, flo
             if found is not None:
                 return found
             scale = dpi / POINTS_PER_INCH
-            pil = page.render(scale=scale, grayscale=True).to_pil()
+            pil = page.render(scale=scale).to_pil()  # in colour: seals are removed by hue
             return _to_gray(pil), scale
         finally:
             page.close()

@@ -1175,11 +1175,13 @@ class ScanSpec:
     fmt: str = "pdf"  # "pdf" or "tif"
     broken_lines: bool = False
     stamp: bool = False
+    colour: bool = False  # an RGB scan (the seal in red) instead of a grey one
 
     @property
     def stem(self) -> str:
         rot = f"-rot{self.rotation}" if self.rotation else ""
-        return f"{self.form}{rot}-{self.dpi}dpi"
+        colour = "-colour" if self.colour else ""
+        return f"{self.form}{rot}{colour}-{self.dpi}dpi"
 
     @property
     def filename(self) -> str:
@@ -1200,10 +1202,14 @@ SCANS = [
     ScanSpec("dept_justice_2019", 150, fmt="tif"),
     ScanSpec("dept_justice_2019", 200, rotation=90),
     ScanSpec("dept_culture_2024", 200, rotation=180, broken_lines=True),
+    ScanSpec("dept_health_2020", 200, stamp=True, colour=True),
 ]
 # JPEG quality range per dpi: kept inside 55..75, lower at high dpi to keep samples/ < 10 MB
 SCAN_QUALITY = {150: (60, 72), 200: (55, 68), 300: (55, 60)}
 STAMP_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+# Paper of a colour scan, per RGB channel: office paper under a scanner lamp is a little
+# yellow.
+PAPER_TINT = (1.0, 0.985, 0.94)
 
 
 def _scan_seed(name: str) -> int:
@@ -1254,7 +1260,8 @@ def _break_lines(clean: Any, rng: Any, dpi: float) -> int:
 
 
 def _stamp(page: Any, rng: Any, dpi: float, unit: str) -> None:
-    """Multiply a red official-seal circle (seen through a grey scanner) onto ``page``."""
+    """Multiply a red official-seal circle onto ``page``: an h × w grey page as a grey
+    scanner sees it, or an h × w × 3 RGB page in its red."""
     import math
 
     import numpy as np
@@ -1292,22 +1299,30 @@ def _stamp(page: Any, rng: Any, dpi: float, unit: str) -> None:
     cov *= rng.uniform(0.55, 1.0, size=cov.shape).astype(np.float32) ** 0.5  # uneven ink
     cov *= rng.uniform(0.7, 0.9)
     red = np.array([205.0, 45.0, 55.0]) * rng.uniform(0.95, 1.05)
+    colour = page.ndim == 3
     lum = float(0.299 * red[0] + 0.587 * red[1] + 0.114 * red[2]) / 255.0  # scanner's gray
-    factor = 1.0 - cov * (1.0 - lum)
+    # coverage times darkening (grey), or coverage alone (colour: darkening per channel)
+    darkening = cov if colour else 1.0 - (1.0 - cov * (1.0 - lum))  # as first written: same bytes
     # a random tilt of the seal, then place it over the lower right part of the table
-    factor_img = Image.fromarray(((1.0 - factor) * 255).astype(np.uint8)).rotate(
+    tilted = Image.fromarray((darkening * 255).astype(np.uint8)).rotate(
         float(rng.uniform(-25, 25)), resample=Image.BICUBIC)
-    factor = 1.0 - np.asarray(factor_img, dtype=np.float32) / 255.0
-    h, w = page.shape
+    darkening = np.asarray(tilted, dtype=np.float32) / 255.0
+    h, w = page.shape[:2]
     cx = int(w * rng.uniform(0.62, 0.78))
     cy = int(h * rng.uniform(0.45, 0.70))
     y0, x0 = cy - size // 2, cx - size // 2
-    page[y0:y0 + size, x0:x0 + size] *= factor
+    if colour:
+        for c in range(3):
+            page[y0:y0 + size, x0:x0 + size, c] *= 1.0 - darkening * (1.0 - red[c] / 255.0)
+    else:
+        page[y0:y0 + size, x0:x0 + size] *= 1.0 - darkening
 
 
 def _scan_page(clean: Any, rng: Any, dpi: int, rotation: int, out_wh: tuple[int, int],
-               broken: bool, stamp_unit: str | None, params: dict[str, Any]) -> Any:
-    """Simulate printing ``clean`` (gray uint8 raster at ``dpi``) and scanning it."""
+               broken: bool, stamp_unit: str | None, params: dict[str, Any],
+               colour: bool = False) -> Any:
+    """Simulate printing ``clean`` (gray uint8 raster at ``dpi``) and scanning it, in grey
+    or (``colour``) in RGB on slightly yellowed paper."""
     import cv2
     import numpy as np
 
@@ -1325,17 +1340,19 @@ def _scan_page(clean: Any, rng: Any, dpi: int, rotation: int, out_wh: tuple[int,
     black = params["black_level"]
     img = paper - cover * (paper - black)
     ink_threshold = float(paper.mean()) * 0.6
+    if colour:
+        img = np.ascontiguousarray(img[:, :, None] * np.array(PAPER_TINT, dtype=np.float32))
     if stamp_unit:
         _stamp(img, rng, dpi, stamp_unit)
     if rotation:
         img = np.ascontiguousarray(np.rot90(img, k=rotation // 90))  # counter-clockwise
-        h, w = img.shape
+        h, w = img.shape[:2]
     # skew and offset into the fixed scanner window
     W, H = out_wh
     angle = params["skew"]
     dx = float(rng.uniform(-0.012, 0.012) * W)
     dy = float(rng.uniform(-0.012, 0.012) * H)
-    ys, xs = np.nonzero(img < ink_threshold)
+    ys, xs = np.nonzero((img.mean(axis=2) if colour else img) < ink_threshold)
     M = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
     M[0, 2] += W / 2.0 - w / 2.0
     M[1, 2] += H / 2.0 - h / 2.0
@@ -1349,29 +1366,34 @@ def _scan_page(clean: Any, rng: Any, dpi: int, rotation: int, out_wh: tuple[int,
     M[0, 2] += dx
     M[1, 2] += dy
     params["offset_px"] = [round(dx), round(dy)]
+    lid = params["lid_level"]
     img = cv2.warpAffine(img, M, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                         borderValue=params["lid_level"])
+                         borderValue=(lid, lid, lid) if colour else lid)
     # illumination: a gentle gradient in a random direction and a vignette
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
     xn, yn = xx / W - 0.5, yy / H - 0.5
     t = rng.uniform(0, 2 * np.pi)
     light = 1.0 + params["gradient"] * (xn * np.cos(t) + yn * np.sin(t)) * 2.0
     light -= params["vignette"] * (xn ** 2 + yn ** 2) * 2.0
-    img *= light
+    img *= light[:, :, None] if colour else light
     img = cv2.GaussianBlur(img, (0, 0), params["blur_sigma_200dpi"] * s)
     img += rng.normal(0.0, params["noise_sigma"], size=img.shape).astype(np.float32)
     # a few specks of dust
     for _ in range(int(rng.integers(5, 25))):
-        cv2.circle(img, (int(rng.integers(0, W)), int(rng.integers(0, H))),
-                   max(1, int(rng.uniform(0.5, 2.0) * s)), float(rng.uniform(60, 160)), -1)
+        centre = (int(rng.integers(0, W)), int(rng.integers(0, H)))
+        radius = max(1, int(rng.uniform(0.5, 2.0) * s))
+        level = float(rng.uniform(60, 160))
+        cv2.circle(img, centre, radius, (level, level, level) if colour else level, -1)
     return img.clip(0, 255).astype(np.uint8)
 
 
-def _write_image_pdf(path: Path, pages: list[tuple[bytes, int, int, float, float]]) -> None:
+def _write_image_pdf(path: Path, pages: list[tuple[bytes, int, int, float, float]],
+                     colour: bool = False) -> None:
     """A PDF whose every page draws one DCT (JPEG) image over the whole page.
 
     ``pages``: (jpeg bytes, pixel width, pixel height, page width pt, page height pt).
     """
+    space = "/DeviceRGB" if colour else "/DeviceGray"
     objs: list[bytes] = []
     n = len(pages)
     kids = " ".join(f"{3 + 3 * i} 0 R" for i in range(n))
@@ -1380,9 +1402,9 @@ def _write_image_pdf(path: Path, pages: list[tuple[bytes, int, int, float, float
     for i, (jpg, pw, ph, wpt, hpt) in enumerate(pages):
         img_id, cs_id = 4 + 3 * i, 5 + 3 * i
         objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {wpt:.2f} {hpt:.2f}] "
-                    f"/Resources << /XObject << /Im0 {img_id} 0 R >> /ProcSet [/PDF /ImageB] >> "
+                    f"/Resources << /XObject << /Im0 {img_id} 0 R >> /ProcSet [/PDF /Image{'C' if colour else 'B'}] >> "
                     f"/Contents {cs_id} 0 R >>".encode())
-        objs.append(f"<< /Type /XObject /Subtype /Image /Width {pw} /Height {ph} /ColorSpace /DeviceGray "
+        objs.append(f"<< /Type /XObject /Subtype /Image /Width {pw} /Height {ph} /ColorSpace {space} "
                     f"/BitsPerComponent 8 /Filter /DCTDecode /Length {len(jpg)} >>\nstream\n".encode()
                     + jpg + b"\nendstream")
         content = f"q {wpt:.2f} 0 0 {hpt:.2f} 0 0 cm /Im0 Do Q".encode()
@@ -1442,10 +1464,10 @@ def make_scan(spec: ScanSpec, exported: Path, out: Path) -> dict[str, Any]:
         W, H = round(wpt * spec.dpi / 72.0), round(hpt * spec.dpi / 72.0)
         params = dict(common, skew=round(float(rng.uniform(-2.0, 2.0)), 2))
         img = _scan_page(clean, rng, spec.dpi, spec.rotation, (W, H), i in broken_pages,
-                         truth["unit_name"] if i == stamp_page else None, params)
+                         truth["unit_name"] if i == stamp_page else None, params, spec.colour)
         skews.append(params["skew"])
         offsets.append(params["offset_px"])
-        pil = Image.fromarray(img, "L")
+        pil = Image.fromarray(img, "RGB" if spec.colour else "L")
         if spec.fmt == "pdf":
             buf = io.BytesIO()
             pil.save(buf, "JPEG", quality=quality, optimize=True, dpi=(spec.dpi, spec.dpi))
@@ -1456,7 +1478,7 @@ def make_scan(spec: ScanSpec, exported: Path, out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     target = out / spec.filename
     if spec.fmt == "pdf":
-        _write_image_pdf(target, frames)
+        _write_image_pdf(target, frames, spec.colour)
     else:
         images[0].save(target, "TIFF", compression="jpeg", quality=quality, save_all=True,
                        append_images=images[1:], dpi=(spec.dpi, spec.dpi))
@@ -1467,6 +1489,7 @@ def make_scan(spec: ScanSpec, exported: Path, out: Path) -> dict[str, Any]:
         "rotation": spec.rotation,
         "broken_lines": bool(broken_pages),
         "stamp": spec.stamp,
+        "colour": spec.colour,
         "jpeg_quality": quality,
         "rotation_direction": "counterclockwise",
         "source": src.name,

@@ -259,3 +259,45 @@ def test_broken_line_scans_give_vector_grid(name: str, page_number: int) -> None
     page = analyse_page(gray, ppp, page_number, use_osd=False)
     expected = [structure(t) for t in vector_tables(EXPORTED / truth["source"], page_number)]
     assert [structure(t) for t in page.tables] == expected
+
+
+def _paper_with_seal(size: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A colour scan patch: yellowish paper, a red seal disk, a black bar printed under
+    the seal and a grey bar beside it; with the masks of the seal and the black bar."""
+    rgb = np.empty((size, size, 3), dtype=np.float32)
+    rgb[:] = (214.0, 211.0, 201.0)
+    yy, xx = np.mgrid[0:size, 0:size]
+    seal = (yy - size / 2) ** 2 + (xx - size / 2) ** 2 < (size / 3) ** 2
+    bar = (abs(yy - size / 2) < 3) & (abs(xx - size / 2) < size / 4)
+    rgb[size // 8 : size // 8 + 4, 4 : size - 4] *= 0.55  # grey print, away from the seal
+    rgb[bar] *= 0.12  # black toner
+    ink = np.array([205.0, 45.0, 55.0]) / 255.0
+    rgb[seal] *= 1.0 - 0.85 * (1.0 - ink)  # the seal multiplies over paper and toner
+    return rgb.clip(0, 255).astype(np.uint8), seal & ~bar, bar
+
+
+def test_red_seal_fades_to_paper_and_print_under_it_stays_dark() -> None:
+    from PIL import Image
+
+    from extract.images import seal_free_gray
+
+    rgb, seal_only, bar = _paper_with_seal()
+    gray = seal_free_gray(rgb).astype(int)
+    plain = np.asarray(Image.fromarray(rgb).convert("L"), dtype=int)
+    paper = int(np.median(plain[~seal_only & ~bar]))
+    assert plain[seal_only].mean() < paper - 60  # a grey conversion keeps the seal
+    assert abs(gray[seal_only].mean() - paper) < 8
+    assert gray[bar].mean() < 60  # black under the seal: still ink
+    grey_print = slice(120 // 8, 120 // 8 + 4)  # away from the seal: untouched
+    assert np.abs(gray[grey_print] - plain[grey_print]).max() <= 1
+
+
+def test_colour_page_without_seal_is_its_luminance() -> None:
+    from PIL import Image
+
+    from extract.images import seal_free_gray
+
+    rgb, _, _ = _paper_with_seal()
+    rgb[..., 0] = rgb[..., 1]  # no red anywhere
+    plain = np.asarray(Image.fromarray(rgb).convert("L"), dtype=int)
+    assert np.abs(seal_free_gray(rgb).astype(int) - plain).max() <= 1

@@ -75,6 +75,20 @@ def test_stamp_over_a_score_is_reported_not_guessed() -> None:
     assert leaf.provenance["score"].raw_text  # the raw reading is kept for a reviewer
 
 
+def test_red_seal_in_a_colour_scan_is_removed_before_ocr() -> None:
+    """In a colour scan the seal is red, and the digits under it are black: the seal is
+    faded out by its hue, so the declared total it covers and the score beside it read
+    exactly and no finding is raised for them (the grey scan above cannot do this)."""
+    from extract.pipeline import Options, read_form
+
+    form = read_form(SCANNED / "dept_health_2020-colour-200dpi.pdf", Options(pages=(4,)))
+    assert form.declared_total == 98.8, form.total_provenance
+    leaf = next(i for i in form.indicators if i.indicator == "工作受表彰或批评")
+    assert leaf.score == 5.0, leaf.provenance["score"]
+    assert leaf.basis.startswith("部门预算编制及执行工作较好"), leaf.basis
+    assert not [f for f in form.findings if f.rule in ("missing_value", "unreadable_cell")], form.findings
+
+
 def test_single_page_jpg_and_png_inputs(tmp_path: Path) -> None:
     """Image files are read directly: a scanned page saved as JPEG is converted; a PNG
     holding no table fails with one clear line naming the file."""

@@ -36,10 +36,12 @@ DEFAULT_DPI = 200.0  # when even the page-size estimate is implausible
 # Largest image accepted (pixels): a 600 dpi A3 page is about 70 Mpx.
 MAX_IMAGE_PIXELS = 120_000_000
 # Redness (red minus the larger of green and blue, 0–255) from which a pixel is seal ink,
-# fully from SEAL_REDNESS_FULL. Paper and black or grey print stay below 25 even in
-# yellowed JPEG scans; a red seal's ink is 100–160 (vermilion 205, 45, 55).
-SEAL_REDNESS_START = 30.0
-SEAL_REDNESS_FULL = 80.0
+# fully from SEAL_REDNESS_FULL. Paper and grey print stay at 0–4 on the colour sample
+# (yellowed paper is red and green alike); a seal's ink is 30–100 and its faint or
+# JPEG-smeared edges 12–30 (measured: with 30 and 80 the rims stayed as grey residue that
+# hid the declared total under a seal).
+SEAL_REDNESS_START = 12.0
+SEAL_REDNESS_FULL = 40.0
 # The seal mask is widened by this many pixels (square kernel side): JPEG keeps colour at
 # half resolution, so a seal stroke's rim is less red than its core and would stay as grey
 # specks that the recogniser reads as junk lines. Black text under the rim stays dark,

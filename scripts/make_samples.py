@@ -1204,7 +1204,7 @@ SCANS = [
     ScanSpec("dept_culture_2024", 200, rotation=180, broken_lines=True),
     ScanSpec("dept_health_2020", 200, stamp=True, colour=True),
 ]
-# JPEG quality range per dpi: kept inside 55..75, lower at high dpi to keep samples/ < 10 MB
+# JPEG quality range per dpi: kept inside 55..75, lower at high dpi to keep samples/ < 12 MB
 SCAN_QUALITY = {150: (60, 72), 200: (55, 68), 300: (55, 60)}
 STAMP_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 # Paper of a colour scan, per RGB channel: office paper under a scanner lamp is a little
@@ -1377,7 +1377,9 @@ def _scan_page(clean: Any, rng: Any, dpi: int, rotation: int, out_wh: tuple[int,
     light -= params["vignette"] * (xn ** 2 + yn ** 2) * 2.0
     img *= light[:, :, None] if colour else light
     img = cv2.GaussianBlur(img, (0, 0), params["blur_sigma_200dpi"] * s)
-    img += rng.normal(0.0, params["noise_sigma"], size=img.shape).astype(np.float32)
+    # sensor noise; a colour scanner's is mostly in the brightness, shared by the channels
+    noise = rng.normal(0.0, params["noise_sigma"], size=img.shape[:2]).astype(np.float32)
+    img += noise[:, :, None] if colour else noise
     # a few specks of dust
     for _ in range(int(rng.integers(5, 25))):
         centre = (int(rng.integers(0, W)), int(rng.integers(0, H)))

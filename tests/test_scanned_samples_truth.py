@@ -4,7 +4,7 @@ Regenerate them with ``python scripts/make_samples.py --scans-only`` (from the P
 samples/exported). These tests check the files themselves, not the extractor: every
 sample has a truth, page counts match, the PDFs are image-only with one JPEG per page at
 the stated resolution, the truth is the exported truth plus a ``scan`` block, and the
-whole samples/ folder stays under 10 MB.
+whole samples/ folder stays under 12 MB.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ EXPORTED = SAMPLES / "exported"
 TRUTHS = sorted(SCANNED.glob("*.truth.json"))
 IMAGE_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 SCAN_KEYS = {"dpi", "skew_degrees", "rotation", "broken_lines", "stamp", "jpeg_quality"}
-LIMIT = 10 * 1024 * 1024
+LIMIT = 12 * 1024 * 1024  # 10 MB until the colour scan (0.85 MB) was added
 
 
 def load(path: Path) -> dict:
@@ -138,5 +138,5 @@ def du_bytes(path: Path) -> int:
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
-def test_samples_folder_under_10mb() -> None:
+def test_samples_folder_under_12mb() -> None:
     assert du_bytes(SAMPLES) < LIMIT

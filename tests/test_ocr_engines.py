@@ -112,6 +112,53 @@ def test_rapidocr_backends_read_alike(page):
     assert max(abs(x.confidence - y.confidence) for x, y in zip(a, b)) < 0.01
 
 
+def test_long_lines_read_squeezed_as_well_as_at_full_width(page):
+    """Lines over LONG_LINE_RATIO × their height are read at LONG_LINE_SQUEEZE of their
+    width (0.69× the time on a page): the prose of this page reads as well as unsqueezed."""
+    from difflib import SequenceMatcher
+
+    from extract.ocr.rapid import RapidOcrEngine, RapidSettings
+
+    if "rapidocr" not in registry.available_engines():
+        pytest.skip("rapidocr is not installed")
+    bench, image, truth = page
+    prose = [t for t in truth if len(t.text) >= 20]
+    assert len(prose) >= 10
+    requests = [t.request for t in prose]
+    squeezed = RapidOcrEngine(RapidSettings()).read_cells(image, requests)
+    full = RapidOcrEngine(RapidSettings(long_line_squeeze=1.0)).read_cells(image, requests)
+
+    def accuracy(results: list[CellText]) -> float:
+        return sum(
+            SequenceMatcher(None, bench.compact(r.text), t.text).ratio() for t, r in zip(prose, results)
+        ) / len(prose)
+
+    assert accuracy(squeezed) >= 0.97 and accuracy(squeezed) >= accuracy(full) - 0.01
+
+
+def test_long_number_line_is_read_again_at_full_width():
+    """A line of amounts is as long as prose; read squeezed, digits run together, so a
+    squeezed reading that is mostly digits is replaced by the full-width one."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extract.ocr.rapid import LONG_LINE_RATIO, RapidOcrEngine, RapidSettings
+
+    if "rapidocr" not in registry.available_engines():
+        pytest.skip("rapidocr is not installed")
+    text = "1,234,567,890.12 98,765,432.10 11,100.00"
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 20)
+    canvas = Image.new("L", (900, 60), 235)
+    ImageDraw.Draw(canvas).text((12, 18), text, fill=30, font=font)
+    image = np.asarray(canvas)
+    cell = CellRequest(BBox(2, 2, 898, 58), numeric=False)
+    ink_cols = np.flatnonzero((image < 128).any(axis=0))
+    ink_rows = np.flatnonzero((image < 128).any(axis=1))
+    assert (ink_cols[-1] - ink_cols[0]) / (ink_rows[-1] - ink_rows[0]) > LONG_LINE_RATIO * 1.5
+    engine = RapidOcrEngine(RapidSettings())
+    # squeezed alone this line reads `1,234,5,90.,11,.`
+    assert engine.read_cells(image, [cell])[0].text.replace(" ", "") == text.replace(" ", "")
+
+
 def test_unknown_rapidocr_backend_raises():
     from extract.ocr.rapid import RapidSettings
 

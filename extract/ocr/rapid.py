@@ -49,6 +49,23 @@ DETECT_MIN_OVERLAP = 0.5
 # batching uses 320 / 48 ≈ 6.7; 2.0 cut a 100-line page from 5.3 to 3.1 CPU-s with
 # the same accuracy.
 MIN_REC_RATIO = 2.0
+# Lines longer than LONG_LINE_RATIO × their height (prose in the explanation and basis
+# columns, long names; amounts and scores are shorter) are given to the recogniser
+# LONG_LINE_SQUEEZE as wide: a CJK character still spans ~4 of the model's 8-px steps, and
+# the model's time is proportional to the width. Measured with bench_accuracy.py
+# --scanned on 12 scans (498 rows) and one 177-line page pinned to one core:
+#   squeeze 1.0: OCR 9.4 s; 200 dpi names 96.7 %, rows exact 63.7 %; 300 dpi rows 38.9 %
+#   0.7 from 8:  6.5 s (0.69×); 96.4 %, 65.8 %; 50.0 % (150 dpi names 66.7 → 65.9 %)
+#   0.6 from 10: 6.2 s; 96.1 %, 64.3 %; 44.4 %, a 300 dpi name lost
+#   0.6 from 6:  5.5 s; budget amounts misread (two false budget_rate_mismatch)
+# A squeezed line that reads as mostly digits, or as far fewer characters than its
+# length holds, is read again at full width (amounts squeezed read `1,234,5,90.,11,.`).
+LONG_LINE_RATIO = 8.0
+LONG_LINE_SQUEEZE = 0.7
+# Share of digits from which a squeezed line's reading is read again unsqueezed.
+REREAD_DIGIT_SHARE = 0.5
+# …or fewer characters than this many per line height (CJK prose reads ~0.9, digits ~1.8).
+REREAD_MIN_CHARS_PER_HEIGHT = 0.5
 
 
 THREADS_ENV = "SELFEVAL_OCR_THREADS"
@@ -79,6 +96,8 @@ class RapidSettings:
     # scripts/bench_ocr_engines.py at 200 dpi, 641 cells: 48 px 95.2 % exact, numeric 99.1 %;
     # 40 px 93.4 % / 95.4 % at 0.68× the time; 36 px 92.0 % / 91.3 % at 0.59×).
     rec_height: int | None = None
+    long_line_ratio: float = LONG_LINE_RATIO
+    long_line_squeeze: float = LONG_LINE_SQUEEZE  # 1.0: every line at its own width
 
     def __post_init__(self) -> None:
         if self.intra_op_num_threads < 1:
@@ -87,6 +106,8 @@ class RapidSettings:
             raise ValueError("rec_batch must be at least 1")
         if self.mode not in ("lines", "detect"):
             raise ValueError(f"unknown RapidOCR mode {self.mode!r}")
+        if not 0.3 <= self.long_line_squeeze <= 1.0:
+            raise ValueError("long_line_squeeze must lie in [0.3, 1.0]")
         if self.backend not in BACKENDS:
             raise ValueError(f"unknown RapidOCR backend {self.backend!r}: one of {BACKENDS}")
 
@@ -155,7 +176,31 @@ class RapidOcrEngine:
         return out
 
     def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """(text, score) of each line crop, batched by aspect ratio.
+        """(text, score) of each line crop; long lines squeezed (LONG_LINE_SQUEEZE), and
+        read again at full width when they turn out to be mostly digits or too short."""
+        widths = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+        settings = self.settings
+        squeezed = [
+            i for i, r in enumerate(widths)
+            if settings.long_line_squeeze < 1.0 and r > settings.long_line_ratio
+        ]  # fmt: skip
+        for i in squeezed:
+            widths[i] *= settings.long_line_squeeze
+        out = self._recognise_at(crops, widths)
+        again = [
+            i for i in squeezed
+            if _digit_share(out[i][0]) >= REREAD_DIGIT_SHARE
+            or len(out[i][0].strip()) < REREAD_MIN_CHARS_PER_HEIGHT * widths[i] / settings.long_line_squeeze
+        ]  # fmt: skip
+        if again:
+            full = [crops[i].shape[1] / max(1, crops[i].shape[0]) for i in again]
+            for i, reading in zip(again, self._recognise_at([crops[i] for i in again], full)):
+                out[i] = reading
+        return out
+
+    def _recognise_at(self, crops: list[np.ndarray], ratios: list[float]) -> list[tuple[str, float]]:
+        """(text, score) of each line crop resized to the model's height and ``ratio`` ×
+        that height wide, batched by ratio.
 
         RapidOCR's own batching pads every line to at least 320 × 48 px (its training
         shape); cell lines are mostly a few characters, so padding only to the widest
@@ -164,7 +209,6 @@ class RapidOcrEngine:
             return []
         rec = self._ocr.text_rec
         height = self.settings.rec_height or int(rec.rec_image_shape[1])
-        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
         order = np.argsort(ratios, kind="stable")
         out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         batch = self.settings.rec_batch
@@ -213,6 +257,12 @@ class RapidOcrEngine:
                     pieces.append((index, y0, x0, crop))
         pieces.sort(key=lambda p: (p[0], p[1], p[2]))
         return [p[3] for p in pieces]
+
+
+def _digit_share(text: str) -> float:
+    """Share of ASCII digits among the non-space characters of ``text``."""
+    chars = [c for c in text if not c.isspace()]
+    return sum(c in "0123456789" for c in chars) / len(chars) if chars else 0.0
 
 
 def _openvino_rec(threads: int) -> Callable[[np.ndarray], np.ndarray]:

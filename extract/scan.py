@@ -26,6 +26,7 @@ from .debug_view import write_debug_image
 from .image_lines import LineSettings, find_lines, lines_to_tables
 from .images import image_file_pages, pdf_page_image
 from .model import BBox, Page, Segment, Table
+from .numeric_rescue import rescue_numbers
 from .ocr.base import CellRequest, CellText, OcrEngine
 from .ocr.postprocess import clean_numeric, looks_numeric
 from .textnorm import normalize_text
@@ -222,10 +223,20 @@ def read_text(page: ScanPage, engine: OcrEngine) -> tuple[list[Table], list[str]
                     parse_number(first.text) is None or second.confidence >= first.confidence
                 ):
                     cell_results[i] = second
+    raw_texts = [r.text for r in cell_results]
+    t = time.perf_counter()
+    for ti in range(len(page.tables)):
+        index = [k for k, (table_index, _, _) in enumerate(cells) if table_index == ti]
+        found = rescue_numbers(page.ocr_image, [cells[k][2] for k in index],
+                               [cell_results[k] for k in index], engine)
+        for local, result in found.items():
+            log.info("p%d: number %r read under %r", page.number, result.text, raw_texts[index[local]])
+            cell_results[index[local]] = result  # the cell's own reading stays the raw text
+    page.timings["ocr_rescue"] = time.perf_counter() - t
     filled: list[list] = [list(table.cells) for table in page.tables]
-    for (ti, ci, cell), result in zip(cells, cell_results):
+    for (ti, ci, cell), result, raw in zip(cells, cell_results, raw_texts):
         text = normalize_text(result.text) if is_readable(result) else ""
-        filled[ti][ci] = replace(cell, text=text, raw_text=result.text,
+        filled[ti][ci] = replace(cell, text=text, raw_text=raw,
                                  confidence=result.confidence, source=engine.name)
     tables = [replace(table, cells=tuple(c)) for table, c in zip(page.tables, filled)]
     line_texts: list[str] = []

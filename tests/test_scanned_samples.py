@@ -61,18 +61,18 @@ def test_provenance_records_ocr(case) -> None:  # type: ignore[no-untyped-def]
     assert all(p.raw_text or p.confidence == 0.0 for p in prov)
 
 
-def test_stamp_over_a_score_is_reported_not_guessed() -> None:
-    """A seal stamped over a 得分 cell reads as stamp text: the score stays empty and a
-    missing_value finding points at the page and the cell box."""
+def test_number_under_a_grey_seal_is_read_in_line_high_windows() -> None:
+    """A seal stamped over a 得分 cell of a grey scan reads, whole, as the seal's text
+    (`湖市天财雾专片`); read one line height at a time the digits under it come out,
+    and the cell's own reading stays in the provenance for a reviewer."""
     from extract.pipeline import Options, read_form
 
     form = read_form(SCANNED / "dept_edu_2022-200dpi.pdf", Options(pages=(4,)))
-    stamped = [f for f in form.findings if f.rule == "missing_value" and "工作受表彰或批评" in f.location]
-    assert stamped, [(f.rule, f.location) for f in form.findings]
-    assert stamped[0].page == 4 and stamped[0].bbox is not None
     leaf = next(i for i in form.indicators if i.indicator == "工作受表彰或批评")
-    assert leaf.score is None
-    assert leaf.provenance["score"].raw_text  # the raw reading is kept for a reviewer
+    assert leaf.score == 2.5, leaf.provenance["score"]
+    raw = leaf.provenance["score"].raw_text
+    assert raw and not any(ch.isdigit() for ch in raw)  # the seal's characters
+    assert not [f for f in form.findings if f.rule == "missing_value"], form.findings
 
 
 def test_red_seal_in_a_colour_scan_is_removed_before_ocr() -> None:

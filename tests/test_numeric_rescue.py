@@ -1,0 +1,49 @@
+"""Numbers under a stamp (extract/numeric_rescue.py): which columns count as numeric and
+when a run of window readings yields a number. The end-to-end case, a real grey scan
+with a seal over a score, is in test_scanned_samples.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.model import BBox, Cell
+from extract.numeric_rescue import numeric_columns, pick_number
+from extract.ocr.base import CellText
+
+
+def _cell(row: int, col: int, colspan: int = 1) -> Cell:
+    return Cell(row, col, 1, colspan, BBox(col * 10.0, row * 10.0, col * 10.0 + 10, row * 10.0 + 10))
+
+
+def test_numeric_columns_are_the_mostly_number_ones() -> None:
+    cells = [_cell(r, c) for r in range(5) for c in range(3)] + [_cell(5, 0, colspan=3)]
+    texts = {
+        0: ["分值", "2.0", "3.0", "1.5", "2"],  # 4 of 5 numbers
+        1: ["名称", "预算完成率", "支付进度", "3.0", "结转结余率"],
+        2: ["得分", "2", "湖市天财", "", ""],  # only 3 read cells, 1 number
+    }
+    readings = [CellText(texts[c.col][c.row], 0.99) if c.colspan == 1 else CellText("100", 1.0) for c in cells]
+    assert numeric_columns(cells, readings) == {0}
+
+
+def _run(*readings: tuple[str, float]) -> list[CellText]:
+    return [CellText(t, c) for t, c in readings]
+
+
+def test_number_read_alone_with_a_neighbour_seeing_its_digits() -> None:
+    # the windows down the seal-covered cell of the edu sample, as read
+    run = _run(("天", 0.99), ("市大", 0.88), ("225", 0.56), ("2.5", 0.98), ("25", 0.85), ("财务专", 0.99))
+    assert pick_number(run) == CellText("2.5", 0.98)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        _run(("天", 0.99), ("财务专", 0.99)),  # no number at all
+        _run(("x", 0.3), ("2.5", 0.9), ("25", 0.8)),  # not confident enough
+        _run(("财", 0.9), ("2.5", 0.98), ("专", 0.99)),  # no neighbour sees the digits
+        _run(("2.5", 0.98), ("25", 0.9), ("3.0", 0.95)),  # another number, confidently
+    ],
+)
+def test_doubtful_windows_give_no_number(run: list[CellText]) -> None:
+    assert pick_number(run) is None

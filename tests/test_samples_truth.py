@@ -72,7 +72,7 @@ def recheck(t: dict) -> set[tuple[str, str]]:
 
 def test_samples_exist() -> None:
     assert len(TRUTHS) >= 9, "run python scripts/make_samples.py"
-    assert sum(p.stat().st_size for p in SAMPLES.parent.rglob("*") if p.is_file()) < 10_000_000
+    # the size of samples/ as a whole: test_scanned_samples_truth.test_samples_folder_under_12mb
 
 
 @pytest.mark.parametrize("path", TRUTHS, ids=lambda p: p.name.split(".")[0])

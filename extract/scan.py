@@ -5,7 +5,8 @@ Stages (each in its own module, composed here):
 → ``preprocess.deskew`` → ``preprocess.binarize_for_grid`` → ``image_lines.find_lines`` →
 ``grid.segments_to_tables`` (shared with the vector path) → ``preprocess.upside_down`` (on
 the cells; an upside-down page is turned and its grid found again) → OCR of every cell and of the
-text lines outside the tables, batched per page → optional debug overlay.
+text lines outside the tables, batched per page → ``numeric_rescue`` (numbers under a stamp)
+→ optional debug overlay.
 
 Page coordinates are pixels of the deskewed image; ``Page.width``/``height`` are its size.
 """
@@ -189,7 +190,8 @@ def is_readable(result: CellText) -> bool:
 
 
 def read_text(page: ScanPage, engine: OcrEngine) -> tuple[list[Table], list[str]]:
-    """Fill every cell and read the lines outside the tables, batched per page."""
+    """Fill every cell and read the lines outside the tables, batched per page; numbers
+    hidden under a stamp are read again in line-high windows (`rescue_numbers`)."""
     from .numbers import parse_number
 
     cells = [(ti, ci, cell) for ti, table in enumerate(page.tables) for ci, cell in enumerate(table.cells)]

@@ -58,6 +58,7 @@ MIN_REC_RATIO = 2.0
 #   0.7 from 8:  6.5 s (0.69×); 96.4 %, 65.8 %; 50.0 % (150 dpi names 66.7 → 65.9 %)
 #   0.6 from 10: 6.2 s; 96.1 %, 64.3 %; 44.4 %, a 300 dpi name lost
 #   0.6 from 6:  5.5 s; budget amounts misread (two false budget_rate_mismatch)
+# bench_speed.py --scanned (9 pages, pinned to one core): 7.96 → 6.24–6.35 s/page.
 # A squeezed line that reads as mostly digits, or as far fewer characters than its
 # length holds, is read again at full width (amounts squeezed read `1,234,5,90.,11,.`).
 LONG_LINE_RATIO = 8.0

@@ -55,6 +55,19 @@ SEAL_MIN_PIXELS = 200
 SEAL_GAIN_RANGE = (1.0, 1.4)
 
 
+# Rows converted at a time: a 600 dpi A3 colour page (70 Mpx) as float32 channels would
+# take about 1.5 GB at once; 512-row strips keep the extra memory near 100 MB.
+SEAL_STRIP_ROWS = 512
+# Pixel grid step of the sample that decides whether a page has a seal and its gain.
+SEAL_SAMPLE_STEP = 4
+
+
+def _redness(img: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Red channel, luminance and redness of a float32 RGB array."""
+    red, green, blue = img[..., 0], img[..., 1], img[..., 2]
+    return red, 0.299 * red + 0.587 * green + 0.114 * blue, red - np.maximum(green, blue)
+
+
 def seal_free_gray(rgb: np.ndarray) -> np.ndarray:
     """An RGB image (h × w × 3 uint8) as grey with red seal ink faded to the paper.
 
@@ -64,21 +77,27 @@ def seal_free_gray(rgb: np.ndarray) -> np.ndarray:
     and stays dark."""
     import cv2
 
-    img = rgb.astype(np.float32)
-    red, green, blue = img[..., 0], img[..., 1], img[..., 2]
-    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
-    redness = red - np.maximum(green, blue)
+    step = SEAL_SAMPLE_STEP
+    red, _, redness = _redness(rgb[::step, ::step].astype(np.float32))
     seal = redness >= SEAL_REDNESS_FULL
-    if int(seal.sum()) < SEAL_MIN_PIXELS:
-        return np.ascontiguousarray(np.clip(luminance + 0.5, 0, 255).astype(np.uint8))
-    weight = np.clip((redness - SEAL_REDNESS_START) / (SEAL_REDNESS_FULL - SEAL_REDNESS_START), 0.0, 1.0)
-    grow = cv2.getStructuringElement(cv2.MORPH_RECT, (SEAL_GROW_PX, SEAL_GROW_PX))
-    weight = cv2.dilate(weight, grow)
-    paper = float(np.percentile(red[::4, ::4], 90))
+    if int(seal.sum()) * step * step < SEAL_MIN_PIXELS:
+        return np.ascontiguousarray(cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY))
+    paper = float(np.percentile(red, 90))
     lo, hi = SEAL_GAIN_RANGE
     gain = float(np.clip(paper / max(float(np.percentile(red[seal], 25)), 1.0), lo, hi))
-    gray = luminance + weight * (np.minimum(red * gain, paper) - luminance)
-    return np.ascontiguousarray(np.clip(gray + 0.5, 0, 255).astype(np.uint8))
+    grow = cv2.getStructuringElement(cv2.MORPH_RECT, (SEAL_GROW_PX, SEAL_GROW_PX))
+    margin = SEAL_GROW_PX  # rows shared with the neighbouring strips, for the dilation
+    h = rgb.shape[0]
+    out = np.empty(rgb.shape[:2], dtype=np.uint8)
+    for y0 in range(0, h, SEAL_STRIP_ROWS):
+        y1 = min(h, y0 + SEAL_STRIP_ROWS)
+        a, b = max(0, y0 - margin), min(h, y1 + margin)
+        red, luminance, redness = _redness(rgb[a:b].astype(np.float32))
+        span = SEAL_REDNESS_FULL - SEAL_REDNESS_START
+        weight = cv2.dilate(np.clip((redness - SEAL_REDNESS_START) / span, 0.0, 1.0), grow)
+        gray = luminance + weight * (np.minimum(red * gain, paper) - luminance)
+        out[y0:y1] = np.clip(gray[y0 - a : y0 - a + (y1 - y0)] + 0.5, 0, 255).astype(np.uint8)
+    return out
 
 
 def _to_gray(pil_image: Any) -> np.ndarray:

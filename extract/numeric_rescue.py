@@ -35,6 +35,8 @@ WINDOW_STEP = 1 / 3
 # different number at least CONFLICT_CONFIDENCE make the cell ambiguous.
 MIN_CONFIDENCE = 0.95
 CONFLICT_CONFIDENCE = 0.9
+# The digit height is measured on this many of the column's number cells.
+DIGIT_HEIGHT_SAMPLE = 12
 # Windows holding fewer ink pixels than this are not read.
 MIN_WINDOW_INK = 12
 # Only readings less confident than this are read again: a seal read as text scored
@@ -108,7 +110,7 @@ def pick_number(readings: Sequence[CellText]) -> CellText | None:
     return best
 
 
-def rescue_numbers(image: np.ndarray, cells: Sequence[Cell], readings: list[CellText],
+def rescue_numbers(image: np.ndarray, cells: Sequence[Cell], readings: Sequence[CellText],
                    engine: OcrEngine) -> dict[int, CellText]:
     """Readings recovered for cells of a numeric column that did not read as a number,
     by index into ``cells`` (``cells`` of one table, ``readings`` their first readings)."""
@@ -124,7 +126,7 @@ def rescue_numbers(image: np.ndarray, cells: Sequence[Cell], readings: list[Cell
     runs: list[tuple[int, list[BBox]]] = []
     for i in targets:
         column = [c.bbox for c, r in zip(cells, readings) if c.col == cells[i].col and _is_number(r.text)]
-        height = digit_height(image, column[:12], threshold)
+        height = digit_height(image, column[:DIGIT_HEIGHT_SAMPLE], threshold)
         if height is not None:
             runs.append((i, windows(image, cells[i].bbox, height, threshold)))
     requests = [CellRequest(box, numeric=True) for _, boxes in runs for box in boxes]

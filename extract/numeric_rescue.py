@@ -20,7 +20,7 @@ import numpy as np
 from .model import BBox, Cell
 from .numbers import parse_number
 from .ocr.base import CellRequest, CellText, OcrEngine
-from .ocr.lines import cell_ink, ink_threshold
+from .ocr.lines import cell_ink, ink_threshold, median_line_height
 from .ocr.postprocess import looks_numeric
 
 # A grid column is numeric when at least this share of its read cells (and at least
@@ -67,12 +67,7 @@ def numeric_columns(cells: Sequence[Cell], readings: Sequence[CellText]) -> set[
 
 def digit_height(image: np.ndarray, boxes: Sequence[BBox], threshold: float) -> float | None:
     """Median height of the ink lines in ``boxes`` (cells read as numbers)."""
-    heights = []
-    for box in boxes:
-        ink = cell_ink(image, box, threshold)
-        if ink is not None:
-            heights += [b - a for a, b in ink.bands if b - a >= 4]
-    return float(np.median(heights)) if heights else None
+    return median_line_height(cell_ink(image, box, threshold) for box in boxes)
 
 
 def windows(image: np.ndarray, box: BBox, height: float, threshold: float) -> list[BBox]:

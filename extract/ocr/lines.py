@@ -9,6 +9,7 @@ border and multi-line cells come out top to bottom.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import cv2
@@ -167,6 +168,15 @@ def cell_ink(image: np.ndarray, bbox: BBox, threshold: float) -> CellInk | None:
     return CellInk(x0, y0, grey, ink, bands, _inner_span(np.asarray(rules.all(axis=1))))
 
 
+def median_line_height(cells: Iterable[CellInk | None]) -> float | None:
+    """Median height of the ink lines of ``cells`` (runs lower than MIN_LINE_HEIGHT_PX
+    are noise), or None when there is none."""
+    heights = [
+        b - a for c in cells if c is not None for a, b in c.bands if b - a >= MIN_LINE_HEIGHT_PX
+    ]
+    return float(np.median(heights)) if heights else None
+
+
 def cell_line_crops(
     image: np.ndarray, boxes: list[BBox], threshold: float | None = None
 ) -> list[LineCrop]:
@@ -174,10 +184,7 @@ def cell_line_crops(
     An empty cell gives no line."""
     thr = ink_threshold(image) if threshold is None else threshold
     cells = [cell_ink(image, b, thr) for b in boxes]
-    heights = [
-        b - a for c in cells if c is not None for a, b in c.bands if b - a >= MIN_LINE_HEIGHT_PX
-    ]
-    typical = float(np.median(heights)) if heights else 0.0
+    typical = median_line_height(cells) or 0.0
     out: list[LineCrop] = []
     for index, cell in enumerate(cells):
         if cell is None:

@@ -179,23 +179,21 @@ class RapidOcrEngine:
     def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """(text, score) of each line crop; long lines squeezed (LONG_LINE_SQUEEZE), and
         read again at full width when they turn out to be mostly digits or too short."""
-        widths = [c.shape[1] / max(1, c.shape[0]) for c in crops]
-        settings = self.settings
-        squeezed = [
-            i for i, r in enumerate(widths)
-            if settings.long_line_squeeze < 1.0 and r > settings.long_line_ratio
-        ]  # fmt: skip
+        ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+        squeeze, long_line = self.settings.long_line_squeeze, self.settings.long_line_ratio
+        squeezed = [i for i, r in enumerate(ratios) if squeeze < 1.0 and r > long_line]
+        widths = list(ratios)
         for i in squeezed:
-            widths[i] *= settings.long_line_squeeze
+            widths[i] *= squeeze
         out = self._recognise_at(crops, widths)
         again = [
             i for i in squeezed
             if _digit_share(out[i][0]) >= REREAD_DIGIT_SHARE
-            or len(out[i][0].strip()) < REREAD_MIN_CHARS_PER_HEIGHT * widths[i] / settings.long_line_squeeze
+            or len(out[i][0].strip()) < REREAD_MIN_CHARS_PER_HEIGHT * ratios[i]
         ]  # fmt: skip
         if again:
-            full = [crops[i].shape[1] / max(1, crops[i].shape[0]) for i in again]
-            for i, reading in zip(again, self._recognise_at([crops[i] for i in again], full)):
+            readings = self._recognise_at([crops[i] for i in again], [ratios[i] for i in again])
+            for i, reading in zip(again, readings):
                 out[i] = reading
         return out
 

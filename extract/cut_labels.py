@@ -54,6 +54,7 @@ class CutStrip:
     image: np.ndarray  # grey, rules blanked
     edge_ink: np.ndarray  # ink per column in the EDGE_ROWS rows next to the break
     ink_rows: int  # height of the cut line's ink on this page
+    ink_level: float  # the page's ink threshold (a strip alone is mostly paper)
 
 
 def _touching(tables: list[Table], table: int, index: int, image: np.ndarray, threshold: float,
@@ -76,7 +77,7 @@ def _touching(tables: list[Table], table: int, index: int, image: np.ndarray, th
         strip, near = ink.grey[a:], ink.ink[a : min(b, a + EDGE_ROWS)]
     left = tables[table].bbox.x0
     return CutStrip(table, index, edge, cell.bbox.x0 - left, cell.bbox.x1 - left, strip,
-                    near.sum(axis=0).astype(np.float32), b - a)
+                    near.sum(axis=0).astype(np.float32), b - a, threshold)
 
 
 def cut_strips(image: np.ndarray, tables: list[Table]) -> list[CutStrip]:
@@ -159,7 +160,8 @@ def mend_cut_labels(results: list[PageResult], engine: OcrEngine) -> list[PageRe
                 continue
             joined = join_strips(upper, lower)
             h, w = joined.shape
-            reading = engine.read_cells(joined, [CellRequest(BBox(0, 0, w, h))])[0]
+            level = (upper.ink_level + lower.ink_level) / 2
+            reading = engine.read_cells(joined, [CellRequest(BBox(0, 0, w, h))], level)[0]
             a = upper_page.page.tables[upper.table].cells[upper.cell]
             b = lower_page.page.tables[lower.table].cells[lower.cell]
             if not reading.text or not is_readable(reading):

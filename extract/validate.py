@@ -247,6 +247,7 @@ def check_missing_values(form: Form, rules: ValidationRules = DEFAULT_RULES) -> 
                 provenance,
             )
         )
+    findings += _missing_parent_maxima(form)
     if form.indicators and _num(form.declared_total) is None:
         provenance = form.total_provenance
         findings.append(
@@ -260,6 +261,28 @@ def check_missing_values(form: Form, rules: ValidationRules = DEFAULT_RULES) -> 
                 provenance,
             )
         )
+    return findings
+
+
+def _missing_parent_maxima(form: Form) -> list[Finding]:
+    """A 一级/二级 block without 分值 in a form whose other blocks of that level have one
+    (the column exists: the cell is empty or was unreadable). Without it the block's
+    children cannot be checked, so the gap is reported instead of skipped silently."""
+    level1 = [g for g in _level1_groups(form) if g[0].level1]
+    level2 = [g for group in level1 for g in _level2_groups(group) if g[0].level2]
+    findings: list[Finding] = []
+    for groups, key, own in ((level1, "level1_max", _level1_max), (level2, "level2_max", _level2_max)):
+        missing = [g for g in groups if own(g) is None]
+        if len(missing) == len(groups):
+            continue
+        for group in missing:
+            leaf = group[0]
+            location = leaf.level1 if key == "level1_max" else f"{leaf.level1}/{leaf.level2}".lstrip("/")
+            provenance = _first_provenance(group, key)
+            findings.append(_finding(
+                "missing_value", location, "number", provenance.raw_text if provenance else "",
+                f"{key} missing at {location}", leaf.page, provenance,
+            ))
     return findings
 
 

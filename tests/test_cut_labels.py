@@ -10,7 +10,7 @@ from extract.cut_labels import CutStrip, halves, join_strips, stroke_shift
 
 def _strip(edge: str, x0: float, x1: float, image: np.ndarray, ink_rows: int) -> CutStrip:
     near = (image[-3:] if edge == "bottom" else image[:3]) < 128
-    return CutStrip(0, 0, edge, x0, x1, image, near.sum(axis=0).astype(np.float32), ink_rows)
+    return CutStrip(0, 0, edge, x0, x1, image, near.sum(axis=0).astype(np.float32), ink_rows, 128.0)
 
 
 def test_stroke_shift_lines_up_strokes_across_the_break() -> None:

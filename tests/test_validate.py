@@ -182,15 +182,31 @@ def test_level2_max_counted_once_per_group() -> None:
     ]
 
 
-def test_parent_without_max_is_skipped() -> None:
+def test_parent_without_max_is_reported_and_its_leaves_count_directly() -> None:
+    """A 二级 分值 cell left empty (unreadable in a scan) while the form's other 二级 blocks
+    have one: reported, and its leaves count straight towards the 一级."""
     form = consistent_form()
     for item in form.indicators[:2]:
         item.level2_max = None
     form.indicators[1].max_score = 13.5  # leaves 2 + 13.5 + 29 ≠ 45 now
     findings = validate(form)
-    assert ("missing_value", "管理效能/资金管理") not in rules_of(findings)
-    assert rules_of(findings) == [("children_max_sum_mismatch", "管理效能")]
-    assert (findings[0].expected, findings[0].found) == ("45.0", "44.5")
+    assert rules_of(findings) == [
+        ("missing_value", "管理效能/资金管理"),
+        ("children_max_sum_mismatch", "管理效能"),
+    ]
+    assert (findings[1].expected, findings[1].found) == ("45.0", "44.5")
+
+
+def test_missing_level1_max_is_reported_only_when_the_column_is_used() -> None:
+    form = consistent_form()
+    for item in form.indicators[3:6]:
+        item.level1_max = None
+    found = validate(form)
+    assert rules_of(found) == [("missing_value", "履职效能")]
+    assert found[0].page == 2 and "level1_max" in found[0].message
+    for item in form.indicators:
+        item.level1_max = None  # a form without 一级 分值 at all: nothing to report
+    assert validate(form) == []
 
 
 def test_leaves_without_level2_are_checked_against_level1() -> None:

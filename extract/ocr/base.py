@@ -31,7 +31,11 @@ class OcrEngine(Protocol):
 
     name: str
 
-    def read_cells(self, image: np.ndarray, cells: list[CellRequest]) -> list[CellText]:
+    def read_cells(self, image: np.ndarray, cells: list[CellRequest],
+                   ink_level: float | None = None) -> list[CellText]:
         """Text of each requested cell of a grayscale uint8 page image, in request order.
-        Multi-line cells are read top to bottom and joined without spaces between CJK."""
+        Multi-line cells are read top to bottom and joined without spaces between CJK.
+        ``ink_level``: grey level below which a pixel is ink; None: Otsu on ``image``.
+        Pass the page's level when ``image`` is a small piece of a page (Otsu on mostly
+        paper lands near the paper and takes faint specks and rule remnants for ink)."""
         ...

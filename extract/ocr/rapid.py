@@ -153,13 +153,14 @@ class RapidOcrEngine:
         session = self._ocr.text_rec.session
         return "onnxruntime", lambda tensor: session(tensor)[0]
 
-    def read_cells(self, image: np.ndarray, cells: list[CellRequest]) -> list[CellText]:
+    def read_cells(self, image: np.ndarray, cells: list[CellRequest],
+                   ink_level: float | None = None) -> list[CellText]:
         if image.ndim != 2:
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if self.settings.mode == "detect":
             crops = self._detected_crops(image, cells)
         else:
-            crops = cell_line_crops(image, [c.bbox for c in cells])
+            crops = cell_line_crops(image, [c.bbox for c in cells], ink_level)
         results = self._recognise([c.image for c in crops])
         per_cell: list[list[tuple[str, float]]] = [[] for _ in cells]
         for crop, (text, score) in zip(crops, results):

@@ -105,10 +105,11 @@ class TesseractEngine:
                 "(apt-get install tesseract-ocr-chi-sim tesseract-ocr-eng)"
             )
 
-    def read_cells(self, image: np.ndarray, cells: list[CellRequest]) -> list[CellText]:
+    def read_cells(self, image: np.ndarray, cells: list[CellRequest],
+                   ink_level: float | None = None) -> list[CellText]:
         if image.ndim != 2:
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        crops = cell_line_crops(image, [c.bbox for c in cells])
+        crops = cell_line_crops(image, [c.bbox for c in cells], ink_level)
         general = self._read_lines(crops, self.settings.lang, "--psm 6")
         per_cell: list[list[tuple[str, list[float]]]] = [[] for _ in cells]
         for crop, reading in zip(crops, general):

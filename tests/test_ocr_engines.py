@@ -230,6 +230,13 @@ def test_clean_numeric(text, expected):
     assert clean_numeric(text) == expected
 
 
+def test_marks_after_a_full_stop_are_dropped():
+    assert join_line_texts(["按规定加分。，"]) == "按规定加分。"
+    assert join_line_texts(["达到年度指标值。", "。"]) == "达到年度指标值。"
+    assert join_line_texts(["取得较好成效。·"]) == "取得较好成效。"
+    assert join_line_texts(["为3.12%。下一步"]) == "为3.12%。下一步"
+
+
 def test_join_line_texts_joins_chinese_without_spaces():
     assert (
         join_line_texts(["保障并提升政务基", "础设施及服务能力"])

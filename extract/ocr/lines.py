@@ -10,7 +10,7 @@ border and multi-line cells come out top to bottom.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -35,6 +35,13 @@ MIN_LINE_HEIGHT_PX = 4
 LINE_MERGE_GAP_SHARE = 0.35
 # …unless the merged line would be this much higher than the page's typical line.
 LINE_MERGE_MAX_SHARE = 1.45
+# A line whose ink is smaller than this share of the page's typical line height both ways
+# is a speck or a lone punctuation mark. Right under a cell's text and within its
+# x-range, it is the `。` an exporter wrapped onto a line of its own: it is read appended
+# to the line above (alone, in a crop of its own size, the recogniser reads `a`, `0`, `o`
+# or `6`). Elsewhere it is scanner dust or a stamp's dot, and dropped (300 dpi: `14.50`
+# with a 5 × 5 px speck at the cell's bottom right read `14.50+`).
+SPECK_SHARE = 0.4
 # Confidence given to a dash read by its shape alone (the recognisers return nothing
 # for a lone `-` in 6 pt type at 150 dpi).
 DASH_CONFIDENCE = 0.5
@@ -187,31 +194,86 @@ def cell_line_crops(
     typical = median_line_height(cells) or 0.0
     out: list[LineCrop] = []
     for index, cell in enumerate(cells):
-        if cell is None:
+        if cell is not None:
+            out.extend(_cell_lines(index, cell, typical))
+    return out
+
+
+def _cell_lines(index: int, cell: CellInk, typical: float) -> list[LineCrop]:
+    """The line crops of one cell (see cell_line_crops)."""
+    lines = _merge_bands(cell.bands, typical or 1e9)
+    h, w = cell.ink.shape
+    extents = [np.flatnonzero(cell.ink[a:b].any(axis=0)) for a, b in lines]
+    specks = [_is_speck(b - a, cols, typical) for (a, b), cols in zip(lines, extents)]
+    stray = _stray_specks(lines, extents, specks, typical)
+    out: list[LineCrop] = []
+    previous: tuple[int, int, int] | None = None  # last text line: ink bottom, crop rows
+    for (a, b), cols, speck, drop in zip(lines, extents, specks, stray):
+        if cols.size == 0 or drop:
             continue
-        lines = _merge_bands(cell.bands, typical or 1e9)
-        h, w = cell.ink.shape
-        for a, b in lines:
-            cols = np.flatnonzero(cell.ink[a:b].any(axis=0))
-            if cols.size == 0:
+        line_h = b - a
+        dash = False
+        if speck and previous is not None and not all(specks):
+            # a mark closing the text above (`。` wrapped onto a line of its own): read as
+            # the end of that line, where the exporter would have set it
+            out[-1] = _with_mark(out[-1], cell, previous, (a, b), cols)
+            continue
+        if line_h < MIN_LINE_HEIGHT_PX:
+            # too low for text, but a lone short stroke is a placeholder dash (`-`):
+            # read it in a crop of the page's line height
+            dash = len(lines) == 1 and 2 * line_h <= cols.size <= 2 * (typical or 0)
+            if not dash:
                 continue
-            line_h = b - a
-            dash = False
-            if line_h < MIN_LINE_HEIGHT_PX:
-                # too low for text, but a lone short stroke is a placeholder dash (`-`):
-                # read it in a crop of the page's line height
-                dash = len(lines) == 1 and 2 * line_h <= cols.size <= 2 * (typical or 0)
-                if not dash:
-                    continue
-                line_h = int(typical)
-                a = max(0, (a + b - line_h) // 2)
-                b = min(h, a + line_h)
-            pad = max(2, round(LINE_PAD_SHARE * line_h))
-            ya, yb = max(0, a - pad), min(h, b + pad)
-            xa, xb = max(0, int(cols[0]) - pad), min(w, int(cols[-1]) + 1 + pad)
-            crop = cell.grey[ya:yb, xa:xb]
-            box = BBox(cell.x0 + xa, cell.y0 + ya, cell.x0 + xb, cell.y0 + yb)
-            out.append(LineCrop(index, box, crop, dash))
+            line_h = int(typical)
+            a = max(0, (a + b - line_h) // 2)
+            b = min(h, a + line_h)
+        pad = max(2, round(LINE_PAD_SHARE * line_h))
+        ya, yb = max(0, a - pad), min(h, b + pad)
+        xa, xb = max(0, int(cols[0]) - pad), min(w, int(cols[-1]) + 1 + pad)
+        box = BBox(cell.x0 + xa, cell.y0 + ya, cell.x0 + xb, cell.y0 + yb)
+        out.append(LineCrop(index, box, cell.grey[ya:yb, xa:xb], dash))
+        previous = (b, ya, yb)
+    return out
+
+
+def _with_mark(line: LineCrop, cell: CellInk, previous: tuple[int, int, int],
+               mark: tuple[int, int], cols: np.ndarray) -> LineCrop:
+    """``line`` with a closing mark from the line below appended at its right, the mark's
+    ink bottom on the line's ink bottom (a `。` sits on the baseline of the CJK text)."""
+    bottom, ya, yb = previous
+    shift = mark[1] - bottom
+    h, w = cell.grey.shape
+    pad = max(2, round(LINE_PAD_SHARE * (yb - ya)))
+    xa, xb = max(0, int(cols[0]) - pad), min(w, int(cols[-1]) + 1 + pad)
+    paper = int(np.percentile(line.image, 90)) if line.image.size else 255
+    patch = np.full((yb - ya, xb - xa), paper, dtype=cell.grey.dtype)
+    src0, src1 = max(0, ya + shift), min(h, yb + shift)
+    patch[src0 - (ya + shift) : src1 - (ya + shift)] = cell.grey[src0:src1, xa:xb]
+    return replace(line, image=np.hstack([line.image, patch]))
+
+
+def _is_speck(height: int, cols: np.ndarray, typical: float) -> bool:
+    """Whether a line's ink is small both ways for the page's line height (SPECK_SHARE)."""
+    width = int(cols[-1] - cols[0] + 1) if cols.size else 0
+    return max(height, width) < SPECK_SHARE * typical
+
+
+def _stray_specks(lines: list[tuple[int, int]], extents: list[np.ndarray], specks: list[bool],
+                  typical: float) -> list[bool]:
+    """Which lines of a cell are specks away from its text: not within the x-range of the
+    cell's other lines, or not on the next line under them (ink bottom more than two line
+    heights below the bottom of the line above). A cell of specks only keeps them (it may
+    hold a lone mark)."""
+    text = [cols for cols, speck in zip(extents, specks) if not speck and cols.size]
+    if not text:
+        return [False] * len(lines)
+    left, right = min(int(c[0]) for c in text), max(int(c[-1]) for c in text)
+    out = []
+    for k, ((_, b), cols, speck) in enumerate(zip(lines, extents, specks)):
+        above = [lines[j][1] for j in range(k) if not specks[j]]
+        beside = bool(cols.size) and left <= int(cols[0]) and int(cols[-1]) <= right
+        close = bool(above) and b - above[-1] <= 2 * typical
+        out.append(speck and not (beside and close))
     return out
 
 

@@ -51,9 +51,15 @@ _NUMBER_CONFUSIONS = str.maketrans(
 _NUMBER_LIKE_RE = re.compile(r"[\d.,%\s()+-]+")
 
 
+# A full stop followed by more marks (`。，`, `。。`, `。·`): Chinese prose never writes
+# them; OCR makes them from a speck or a rule remnant after the closing `。`.
+_AFTER_FULL_STOP_RE = re.compile(r"。[，。、．.,·]+")
+
+
 def join_line_texts(lines: list[str]) -> str:
     """One cell's text from its lines read top to bottom."""
     text = join_cjk_lines([normalize_text(line) for line in lines])
+    text = _AFTER_FULL_STOP_RE.sub("。", text)
     return _SPACE_NEXT_TO_CJK_RE.sub("", strip_inner_cjk_spaces(text))
 
 

@@ -4,7 +4,8 @@ Stages (each in its own module, composed here):
 ``images`` (page pixels) → ``preprocess.normalize_background`` → ``preprocess.quarter_turn``
 → ``preprocess.deskew`` → ``preprocess.binarize_for_grid`` → ``image_lines.find_lines`` →
 ``grid.segments_to_tables`` (shared with the vector path) → ``preprocess.upside_down`` (on
-the cells; an upside-down page is turned and its grid found again) → OCR of every cell and of the
+the cells; an upside-down page is turned and its grid found again) → ``lost_rules`` (cells
+joined by a rule the scan lost, split again) → OCR of every cell and of the
 text lines outside the tables, batched per page → ``numeric_rescue`` (numbers under a stamp)
 → optional debug overlay.
 
@@ -26,6 +27,7 @@ from .cut_labels import cut_strips
 from .debug_view import write_debug_image
 from .image_lines import LineSettings, find_lines, lines_to_tables
 from .images import image_file_pages, pdf_page_image
+from .lost_rules import split_lost_rules
 from .model import BBox, Page, Segment, Table
 from .numeric_rescue import rescue_numbers
 from .ocr.base import CellRequest, CellText, OcrEngine
@@ -127,6 +129,8 @@ def analyse_page(gray: np.ndarray, pixels_per_point: float, number: int,
     else:
         t = timed("orient", t)
     ocr_image = preprocess.binarize_for_ocr(straight, keep_gray=True)
+    tables = split_lost_rules(tables, ocr_image, pixels_per_point)
+    t = timed("grid", t)
     return ScanPage(number, pixels_per_point, straight, ocr_image, rotation, skew,
                     segments, tables, timings)
 

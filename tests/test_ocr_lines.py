@@ -86,3 +86,23 @@ def test_a_full_stop_wrapped_onto_its_own_line_is_read() -> None:
     assert len(crops) == 1 and crops[0].image.shape[1] > crops[0].bbox.width  # mark appended
     engine = registry.get_engine("rapidocr")
     assert engine.read_cells(image, [CellRequest(b) for b in boxes], 128.0)[0].text == "评价发现的问题已整改。"
+
+
+def test_a_rule_stub_beside_a_number_is_left_out() -> None:
+    """civil 150 dpi total row: a stub of a lost rule, taller than the text and far left
+    of it, was read with the number: `|98.7`, cleaned to `198.7`."""
+    image, boxes = _row(["98.7", "3.0", "4.5"])
+    image[8:50, 12:14] = INK  # a thin stroke from near the top to near the bottom
+    crops = cell_line_crops(image, boxes)
+    first = [c for c in crops if c.cell == 0]
+    assert len(first) == 1 and first[0].bbox.x0 > 20 and first[0].bbox.height < 30
+
+
+def test_a_sliver_of_a_side_rule_does_not_stretch_a_speck_into_a_line() -> None:
+    """var_bonus: a speck under a broken top rule and one pixel of the side rule in the
+    same band made a 75 px wide "line", read as `1` before `2.1`."""
+    image, boxes = _row(["2.1", "3.0", "4.5"])
+    _speck(image, 60, 5, 5)
+    image[5:9, 157] = INK  # the side rule's sliver, at the cell's right edge
+    crops = [c for c in cell_line_crops(image, boxes) if c.cell == 0]
+    assert len(crops) == 1 and crops[0].bbox.top > 10

@@ -137,3 +137,21 @@ def test_faint_cut_label_is_read_with_its_pages_ink_level() -> None:
     assert len(rows) >= 8
     assert {i.level1_max for i in rows} == {45.0}
     assert not [f for f in form.findings if f.location.startswith("管理效能")]
+
+
+def test_header_cells_joined_by_a_lost_rule_are_split() -> None:
+    """var_bonus (a form family no other scan shares) lost the header rule between
+    二级指标 and 分值 on page 3 and between 分值 and 指标解释 on page 4. The grid merged
+    each pair into one cell, so the columns under them lost their roles: no 二级 分值 on
+    page 3, 年度指标值/实际完成值 shifted on page 4. Each label is centred over its own
+    columns with nothing across the edge between them, so the cell is split again."""
+    from extract.pipeline import read_form
+
+    form = read_form(SCANNED / "var_bonus_2022-200dpi.pdf")
+    rows = {i.indicator: i for i in form.indicators}
+    first = rows["知识产权服务对象满意度"]
+    assert (first.level2_max, first.target, first.actual) == (12.0, "≥90%", "98.3%")
+    assert {i.level2_max for i in form.indicators if i.level2.startswith("知识产权")} == {12.0}
+    last = rows["药械监管培训人次"]
+    assert (last.level1, last.target, last.actual) == ("履职效能", "≥2000人次", "2647人次")
+    assert not [f for f in form.findings if f.rule == "missing_value"]

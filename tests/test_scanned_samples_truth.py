@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 SCANNED = SAMPLES / "scanned"
 EXPORTED = SAMPLES / "exported"
+VARIANTS = SAMPLES / "variants"  # scanned too: a form family the scans were not made from
 TRUTHS = sorted(SCANNED.glob("*.truth.json"))
 IMAGE_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 SCAN_KEYS = {"dpi", "skew_degrees", "rotation", "broken_lines", "stamp", "jpeg_quality"}
@@ -35,11 +36,16 @@ def sample_of(truth: Path) -> Path:
     return truth.with_name(load(truth)["file"])
 
 
+def source_of(name: str) -> Path:
+    """The PDF a scan was made from: an exported sample or a variant."""
+    return next((f / name for f in (EXPORTED, VARIANTS) if (f / name).exists()), EXPORTED / name)
+
+
 def source_sizes(truth: dict) -> list[tuple[float, float]]:
     """Page sizes in points of the exported PDF the scan was made from, turned as scanned."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(EXPORTED / truth["scan"]["source"]))
+    doc = pdfium.PdfDocument(str(source_of(truth["scan"]["source"])))
     try:
         sizes = [doc[i].get_size() for i in range(len(doc))]
     finally:
@@ -77,7 +83,7 @@ def test_truth_is_exported_truth_plus_scan(truth_path: Path) -> None:
     assert 55 <= scan["jpeg_quality"] <= 75
     assert len(scan["skew_degrees"]) == t["pages"]
     assert all(abs(s) <= 2.0 for s in scan["skew_degrees"])
-    src = load(EXPORTED / scan["source"].replace(".pdf", ".truth.json"))
+    src = load(source_of(scan["source"]).with_suffix(".truth.json"))
     rest = {k: v for k, v in t.items() if k not in ("file", "scan")}
     assert rest == {k: v for k, v in src.items() if k != "file"}
 

@@ -42,6 +42,14 @@ LINE_MERGE_MAX_SHARE = 1.45
 # or `6`). Elsewhere it is scanner dust or a stamp's dot, and dropped (300 dpi: `14.50`
 # with a 5 × 5 px speck at the cell's bottom right read `14.50+`).
 SPECK_SHARE = 0.4
+# A stroke at most STUB_WIDTH_SHARE of the typical line height wide and STUB_HEIGHT_RATIO
+# times taller than the text of its line, more than a line height away from that text, is
+# the stub of a rule (see _line_columns).
+STUB_WIDTH_SHARE = 0.25
+STUB_HEIGHT_RATIO = 1.5
+# A line at most this share of the typical line height high, against the cell's top or
+# bottom edge, is the remnant of a broken rule (see _rule_remnant).
+REMNANT_HEIGHT_SHARE = 0.5
 # Confidence given to a dash read by its shape alone (the recognisers return nothing
 # for a lone `-` in 6 pt type at 150 dpi).
 DASH_CONFIDENCE = 0.5
@@ -203,13 +211,14 @@ def _cell_lines(index: int, cell: CellInk, typical: float) -> list[LineCrop]:
     """The line crops of one cell (see cell_line_crops)."""
     lines = _merge_bands(cell.bands, typical or 1e9)
     h, w = cell.ink.shape
-    extents = [np.flatnonzero(cell.ink[a:b].any(axis=0)) for a, b in lines]
+    extents = [_line_columns(cell.ink[a:b], typical) for a, b in lines]
+    lines = [_rows_of(cell.ink, a, b, cols) for (a, b), cols in zip(lines, extents)]
     specks = [_is_speck(b - a, cols, typical) for (a, b), cols in zip(lines, extents)]
     stray = _stray_specks(lines, extents, specks, typical)
     out: list[LineCrop] = []
     previous: tuple[int, int, int] | None = None  # last text line: ink bottom, crop rows
     for (a, b), cols, speck, drop in zip(lines, extents, specks, stray):
-        if cols.size == 0 or drop:
+        if cols.size == 0 or drop or _rule_remnant(a, b, cols, cell, typical):
             continue
         line_h = b - a
         dash = False
@@ -234,6 +243,51 @@ def _cell_lines(index: int, cell: CellInk, typical: float) -> list[LineCrop]:
         out.append(LineCrop(index, box, cell.grey[ya:yb, xa:xb], dash))
         previous = (b, ya, yb)
     return out
+
+
+def _line_columns(ink: np.ndarray, typical: float) -> np.ndarray:
+    """The ink columns of one line, without what is left of a rule beside the text:
+    a sliver at either cell edge (RULE_SEARCH_PX), or a thin stroke (STUB_WIDTH_SHARE of
+    the line height wide) taller than the text beside it (STUB_HEIGHT_RATIO), each more
+    than a line height away from the rest (read, a stub turns `98.7` into `|98.7`, `198.7`)."""
+    cols = np.flatnonzero(ink.any(axis=0))
+    if cols.size < 2 or typical <= 0:
+        return cols
+    groups = np.split(cols, np.flatnonzero(np.diff(cols) > typical) + 1)
+    if len(groups) < 2:
+        return cols
+    w = ink.shape[1]
+    inner = [g for g in groups if not (g[-1] < RULE_SEARCH_PX or g[0] >= w - RULE_SEARCH_PX)]
+    if len(inner) < 2:
+        return np.concatenate(inner) if inner else cols
+    heights = [int(np.ptp(np.flatnonzero(ink[:, g].any(axis=1)))) + 1 for g in inner]
+
+    def stub(k: int) -> bool:
+        g = inner[k]
+        thin = g[-1] - g[0] + 1 <= max(2, STUB_WIDTH_SHARE * typical)
+        return thin and heights[k] >= STUB_HEIGHT_RATIO * max(h for j, h in enumerate(heights) if j != k)
+
+    kept = [g for k, g in enumerate(inner) if not stub(k)]
+    return np.concatenate(kept or inner)
+
+
+def _rows_of(ink: np.ndarray, a: int, b: int, cols: np.ndarray) -> tuple[int, int]:
+    """The rows [a, b) narrowed to those with ink in ``cols`` (a dropped stub was taller)."""
+    if cols.size == 0:
+        return a, b
+    rows = np.flatnonzero(ink[a:b][:, cols].any(axis=1))
+    return (a + int(rows[0]), a + int(rows[-1]) + 1) if rows.size else (a, b)
+
+
+def _rule_remnant(a: int, b: int, cols: np.ndarray, cell: CellInk, typical: float) -> bool:
+    """Whether the line [a, b) is what is left of a broken top or bottom rule: flat
+    (REMNANT_HEIGHT_SHARE of the typical line height at most), at least a line height
+    long, and against the cell's top or bottom edge, where text never is (read, it adds
+    a `1` to a number: `2.1` read `12.1`)."""
+    if typical <= 0 or b - a > REMNANT_HEIGHT_SHARE * typical or cols.size < typical:
+        return False
+    first, end = cell.inner
+    return a <= first + RULE_SEARCH_PX or b >= end - RULE_SEARCH_PX
 
 
 def _with_mark(line: LineCrop, cell: CellInk, previous: tuple[int, int, int],

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .consensus import FormPrior, vote_name
 from .hierarchy import Block, LevelCells, resolve_level
 from .layout import Layout, best_match, matches, snap, split_into
-from .model import BBox, BudgetValue, Cell, Form, Indicator, Provenance
+from .model import BudgetValue, Cell, Form, Indicator, Provenance
 from .ocr.postprocess import clean_name, clean_numeric
 from .numbers import (
     column_decimals,
@@ -111,46 +111,6 @@ def _resolve_names(candidates: list[tuple[int, dict[str, float]]]) -> dict[int, 
     return out
 
 
-# What a stub of the lost rule inside a merged header cell reads as.
-_RULE_REMNANTS_RE = re.compile(r"[1lI|丨!]")
-
-
-@dataclass(frozen=True)
-class _Label:
-    """A header label and its box (a header cell, or a part of one: see split_label)."""
-
-    text: str
-    bbox: BBox
-
-
-def split_label(cell: Cell, row: GridRow, layout: Layout) -> list[_Label]:
-    """A header cell's label, or two when the cell spans several grid columns and reads as
-    a name label followed by a 分值 label (``二级指标分值``): the rule between them was lost
-    in a scan, so the grid merged two header cells. The 分值 label takes the last column
-    it spans. (A header deliberately merged over a name and its 分值 column holds one
-    label.)"""
-    whole = [_Label(cell.text, cell.bbox)]
-    if cell.colspan < 2 or len(row.col_edges) < cell.col + cell.colspan + 1:
-        return whole
-    key = _RULE_REMNANTS_RE.sub("", match_key(cell.text))
-    for weight in sorted(layout.columns.get("weight", ()), key=len, reverse=True):
-        if not key.endswith(weight) or len(key) == len(weight):
-            continue
-        name = key[: -len(weight)]
-        name_score = max(
-            (matches(name, layout.columns[r], layout.match_threshold, contains=True)
-             for r in NAME_ROLES if r in layout.columns),
-            default=0.0,
-        )  # fmt: skip
-        if name_score <= 0 and not _name_like(name):
-            return whole
-        edge = row.col_edges[cell.col + cell.colspan - 1]
-        b = cell.bbox
-        return [_Label(name, BBox(b.x0, b.top, edge, b.bottom)),
-                _Label(weight, BBox(edge, b.top, b.x1, b.bottom))]
-    return whole
-
-
 def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
     """The columns of an indicator header row, or None when ``row`` is not one.
 
@@ -159,10 +119,8 @@ def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
     takes the role of the name column to its left."""
     order = list(layout.columns)
     cells = [
-        label
-        for c in row.cells
+        c for c in row.cells
         if row.starts_here(c) and c.text and len(c.text) <= MAX_HEADER_LABEL
-        for label in split_label(c, row, layout)
     ]  # fmt: skip
     scores = [
         {role: matches(c.text, syn, layout.match_threshold, contains=True)

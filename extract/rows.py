@@ -17,7 +17,6 @@ class GridRow:
     cells: tuple[Cell, ...]  # left to right
     x0: float  # the table's left and right edges, to compare columns across pages
     x1: float
-    col_edges: tuple[float, ...] = ()  # the table's column boundaries
 
     def key(self, cell: Cell) -> tuple[int, int, int]:
         """Identity of a cell across the rows it covers."""
@@ -48,7 +47,6 @@ def table_rows(table: Table, table_index: int) -> list[GridRow]:
             cells=tuple(sorted(cells, key=lambda c: c.col)),
             x0=table.bbox.x0,
             x1=table.bbox.x1,
-            col_edges=table.col_edges,
         )
         for r, cells in enumerate(covering)
     ]

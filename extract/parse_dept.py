@@ -326,7 +326,16 @@ def snapped(cell: Cell | None, role: str, layout: Layout) -> str:
         return ""
     if cell.source == "text":
         return cell.text
-    return snap(clean_name(cell.text), layout.lexicon.get(role, ()), layout.snap_threshold)
+    return snap_name(cell.text, role, layout)
+
+
+def snap_name(text: str, role: str, layout: Layout) -> str:
+    """An OCR'd name cleaned and snapped to the lexicon, a weight written in it
+    (``资产管理（4分）``) kept: the name alone is snapped, or the weight would be lost."""
+    text = clean_name(text)
+    match = layout.weight_in_name.search(text)
+    head, tail = (text[: match.start()], text[match.start():]) if match else (text, "")
+    return snap(head, layout.lexicon.get(role, ()), layout.snap_threshold) + tail
 
 
 def leaf_name(section: Section, row: GridRow, layout: Layout, prior: FormPrior) -> str:
@@ -344,7 +353,7 @@ def leaf_name(section: Section, row: GridRow, layout: Layout, prior: FormPrior) 
 def snap_block(block: Block, role: str, layout: Layout) -> str:
     if block.name_cell is None or block.name_cell.source == "text":
         return block.name
-    return snap(clean_name(block.name), layout.lexicon.get(role, ()), layout.snap_threshold)
+    return snap_name(block.name, role, layout)
 
 
 def _sum(values: list[float | None]) -> float | None:

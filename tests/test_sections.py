@@ -50,3 +50,14 @@ def test_total_row_label_misread_as_a_number_is_not_the_total() -> None:
     section = Section(_columns(ROLES_PART1), "part1")
     total_max, declared, _ = parse_total(section, row)
     assert (total_max, declared) == (100.0, 88.5)
+
+
+def test_ocr_name_is_snapped_with_its_weight_kept() -> None:
+    """var_inline scanned: `资产管理（4分）` was snapped whole to the lexicon's `资产管理`,
+    so its 分值 4 was lost and the block had none."""
+    from extract.layout import get_layout
+    from extract.parse_dept import snap_name, split_weight
+
+    layout = get_layout("dept_overall")
+    assert split_weight(snap_name("资产管埋（4分）", "level2", layout), layout) == ("资产管理", 4.0)
+    assert snap_name("资产管埋", "level2", layout) == "资产管理"

@@ -48,6 +48,8 @@ _NUMBER_CONFUSIONS = str.maketrans(
         "~": "-",
     }
 )
+# What a speck next to a number reads as.
+_SPECK_MARKS = "*'`\"‘’“”^°·"
 _NUMBER_LIKE_RE = re.compile(r"[\d.,%\s()+-]+")
 
 
@@ -72,8 +74,9 @@ def number_candidates(text: str) -> list[str]:
     fixed = squeezed.replace("()", "0").translate(_NUMBER_CONFUSIONS)
     if fixed.count("(") != fixed.count(")"):
         fixed = fixed.strip("()")
-    # a trailing separator or a doubled one is a speck: 2.0. → 2.0, 1..5 → 1.5
-    trimmed = re.sub(r"([.,])\1+", r"\1", fixed).strip(".,")
+    # a trailing separator or a doubled one is a speck: 2.0. → 2.0, 1..5 → 1.5; so is a
+    # mark at either end that no number has (`*3.50`: scanner dust above the 3)
+    trimmed = re.sub(r"([.,])\1+", r"\1", fixed).strip(".," + _SPECK_MARKS)
     out: list[str] = []
     # a comma before the last 1–2 digits of a short number is its decimal point: 3,0 → 3.0
     point = re.sub(r"^(-?\d{1,3}),(\d{1,2}%?)$", r"\1.\2", trimmed)

@@ -48,6 +48,8 @@ _NUMBER_CONFUSIONS = str.maketrans(
         "~": "-",
     }
 )
+# What the remnant of a rule beside a number reads as.
+_RULE_MARKS = "[]|丨【】!"
 # What a speck next to a number reads as.
 _SPECK_MARKS = "*'`\"‘’“”^°·"
 _NUMBER_LIKE_RE = re.compile(r"[\d.,%\s()+-]+")
@@ -80,7 +82,10 @@ def number_candidates(text: str) -> list[str]:
     out: list[str] = []
     # a comma before the last 1–2 digits of a short number is its decimal point: 3,0 → 3.0
     point = re.sub(r"^(-?\d{1,3}),(\d{1,2}%?)$", r"\1.\2", trimmed)
-    for c in (squeezed, fixed, trimmed, _regroup(trimmed), point):
+    # a bracket or bar at an end that keeps the rest from parsing is a rule remnant:
+    # ]15| → 15 (but |5 alone reads 15 above, `|` being a 1)
+    unruled = squeezed.strip(_RULE_MARKS).translate(_NUMBER_CONFUSIONS).strip(".," + _SPECK_MARKS)
+    for c in (squeezed, fixed, trimmed, _regroup(trimmed), point, unruled):
         if c and c not in out:
             out.append(c)
     return out

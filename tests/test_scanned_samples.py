@@ -155,3 +155,13 @@ def test_header_cells_joined_by_a_lost_rule_are_split() -> None:
     last = rows["药械监管培训人次"]
     assert (last.level1, last.target, last.actual) == ("履职效能", "≥2000人次", "2647人次")
     assert not [f for f in form.findings if f.rule == "missing_value"]
+
+
+def test_a_lone_digit_read_as_nothing_is_read_again_taller() -> None:
+    """justice 300 dpi: the 二级 分值 `4` of 成本管理, cut to a 21 px high crop, read as
+    nothing, and the block had no 分值; with a little more paper above and below it reads."""
+    from extract.pipeline import Options, read_form
+
+    form = read_form(SCANNED / "dept_justice_2019-300dpi.pdf", Options(pages=(1,)))
+    rows = [i for i in form.indicators if i.level2 == "成本管理"]
+    assert rows and {i.level2_max for i in rows} == {4.0}

@@ -66,10 +66,10 @@ def _timed_engines() -> None:
     for cls in (RapidOcrEngine, TesseractEngine):
         original = cls.read_cells
 
-        def timed(self, image, cells, _original=original):  # type: ignore[no-untyped-def]
+        def timed(self, image, cells, *args, _original=original, **kwargs):  # type: ignore[no-untyped-def]
             start = time.perf_counter()
             try:
-                return _original(self, image, cells)
+                return _original(self, image, cells, *args, **kwargs)
             finally:
                 OCR_SECONDS[0] += time.perf_counter() - start
 
@@ -84,6 +84,8 @@ def run_selfeval_engine(engine: str, backend: str = "auto"):  # type: ignore[no-
 
         result = process_file(path, Options(ocr_engine=engine))  # a failed file still counts
         TABLES[0] += 0 if result.form is None else 1
+        if result.error:
+            print(f"{path.name}: {result.error}", file=sys.stderr)
 
     return run
 

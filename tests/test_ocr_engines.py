@@ -230,6 +230,16 @@ def test_clean_numeric(text, expected):
     assert clean_numeric(text) == expected
 
 
+@pytest.mark.parametrize(
+    "read",
+    ["部]（单位）", "部」（单位）", "部1（单位）", "部[」（单位）", "部门）（单位）", "部）（单位）"],
+)
+def test_men_read_as_a_bracket_in_bumen_danwei(read: str) -> None:
+    """门 is read as a closing bracket in 部门（单位） at 150–200 dpi."""
+    assert join_line_texts([read]) == "部门（单位）"
+    assert join_line_texts(["本部门无"]) == "本部门无"
+
+
 def test_marks_after_a_full_stop_are_dropped():
     assert join_line_texts(["按规定加分。，"]) == "按规定加分。"
     assert join_line_texts(["达到年度指标值。", "。"]) == "达到年度指标值。"

@@ -60,10 +60,17 @@ _NUMBER_LIKE_RE = re.compile(r"[\d.,%\s()+-]+")
 _AFTER_FULL_STOP_RE = re.compile(r"。[，。、．.,·]+")
 
 
+# 门 read as a closing bracket or a bar in 部门（单位）, the most frequent phrase of these
+# forms (`部]（单位）`, `部」（`, `部1（`, `部[」（`), or its right stroke read as one more
+# (`部门）（单位）`): before an opening bracket, a closing one cannot follow 部.
+_BRACKET_FOR_MEN_RE = re.compile(r"部(?:[\[【]?[\]」】）〕]|[1lI|丨T]|门[\]」】）〕|丨])(?=[（(])")
+
+
 def join_line_texts(lines: list[str]) -> str:
     """One cell's text from its lines read top to bottom."""
     text = join_cjk_lines([normalize_text(line) for line in lines])
     text = _AFTER_FULL_STOP_RE.sub("。", text)
+    text = _BRACKET_FOR_MEN_RE.sub("部门", text)
     return _SPACE_NEXT_TO_CJK_RE.sub("", strip_inner_cjk_spaces(text))
 
 

@@ -264,6 +264,11 @@ def check_missing_values(form: Form, rules: ValidationRules = DEFAULT_RULES) -> 
     return findings
 
 
+def _level2_location(leaf: Indicator) -> str:
+    """Where a 二级 block is reported: ``一级/二级``, or the 二级 alone without a 一级."""
+    return f"{leaf.level1}/{leaf.level2}" if leaf.level1 else leaf.level2
+
+
 def _missing_parent_maxima(form: Form) -> list[Finding]:
     """A 一级/二级 block without 分值 in a form whose other blocks of that level have one
     (the column exists: the cell is empty or was unreadable). Without it the block's
@@ -277,7 +282,7 @@ def _missing_parent_maxima(form: Form) -> list[Finding]:
             continue
         for group in missing:
             leaf = group[0]
-            location = leaf.level1 if key == "level1_max" else f"{leaf.level1}/{leaf.level2}".lstrip("/")
+            location = leaf.level1 if key == "level1_max" else _level2_location(leaf)
             provenance = _first_provenance(group, key)
             findings.append(_finding(
                 "missing_value", location, "number", provenance.raw_text if provenance else "",
@@ -403,9 +408,7 @@ def check_children_max_sum(form: Form, rules: ValidationRules = DEFAULT_RULES) -
             own, children = _level2_max(group), _leaf_max_sum(group)
             if own is None or children is None or not _differs_rounded(own, children, tolerance):
                 continue
-            location = (
-                f"{group[0].level1}/{group[0].level2}" if group[0].level1 else group[0].level2
-            )
+            location = _level2_location(group[0])
             findings.append(_sum_mismatch(location, own, children, group, "level2_max"))
         own = _level1_max(level1_group)
         children = _sum_known(_level2_contribution(group) for group in level2_groups)

@@ -298,7 +298,9 @@ def test_is_degenerate_keeps_real_text(text):
     [("5.0)", "5.0"), ("(0.2", "0.2"), ("1.()", "1.0"), ("$.0", "5.0"), ("0,S", "0.5"),
      ("3,0)", "3.0"), ("65,240", "65,240"), ("(2.5)", "(2.5)"),
      ("*3.50", "3.50"), ("2.0'", "2.0"),  # dust next to the digits (var_excel, 200 dpi)
-     ("]15|", "15")],  # a rule remnant on each side (seed, 150 dpi)
+     ("]15|", "15"),  # a rule remnant on each side (seed, 150 dpi)
+     ("+", ""), ("·", ""), ("+ .", ""),  # marks only: a crossing of broken rules (var_excel)
+     ("丨", "丨"), ("]", "]")],  # a bar may be a 1 or a rule: kept for the validator to flag
 )
 def test_numeric_repairs_seen_at_150_dpi(read: str, repaired: str) -> None:
     assert clean_numeric(read) == repaired

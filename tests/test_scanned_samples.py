@@ -167,3 +167,35 @@ def test_a_lone_digit_read_as_nothing_is_read_again_taller() -> None:
     form = read_form(SCANNED / "dept_justice_2019-300dpi.pdf", Options(pages=(1,)))
     rows = [i for i in form.indicators if i.level2 == "成本管理"]
     assert rows and {i.level2_max for i in rows} == {4.0}
+
+
+def _scan_on_the_fly(tmp_path: Path, form: str, dpi: int) -> Path:
+    """A variant form printed and scanned now by scripts/make_samples.py (samples/ has no
+    room for every variant at every dpi; the scan is seeded, so it is the same each run)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "scripts" / "make_samples.py")
+    assert spec is not None and spec.loader is not None
+    make_samples = sys.modules.setdefault("make_samples", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(make_samples)
+    scan = make_samples.ScanSpec(form, dpi, source_dir="variants")
+    make_samples.make_scan(scan, ROOT / "samples" / "exported", tmp_path)
+    return tmp_path / f"{scan.stem}.pdf"
+
+
+def test_a_speck_in_an_empty_piece_of_a_split_score_cell_is_no_label(tmp_path: Path) -> None:
+    """var_excel at 150 dpi: the 一级 cell 履职效能 (分值 45) starts at the foot of page 2
+    and its label is printed on page 3. The page-2 piece of its 分值 cell is blank but for
+    a `+` where a broken rule crossed another; read as a label, it kept the piece apart:
+    the page-2 rows had no 一级, and four false sum findings followed (pages 2–3 read
+    here, so only the block whose rows are all on them is checked for findings)."""
+    from extract.pipeline import Options, read_form
+
+    form = read_form(_scan_on_the_fly(tmp_path, "var_excel_2024", 150), Options(pages=(2, 3)))
+    rows = [i for i in form.indicators if i.indicator.startswith("应急广播")]
+    assert len(rows) >= 5
+    assert {(i.level1, i.level1_max) for i in rows} == {("履职效能", 45.0)}
+    split = [i for i in form.indicators if i.level2 == "文化市场综合执法经费"]
+    assert {i.page for i in split} == {2, 3}  # its block runs over the break too
+    assert not [f for f in form.findings if "文化市场综合执法经费" in f.location]

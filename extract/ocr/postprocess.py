@@ -53,6 +53,9 @@ _RULE_MARKS = "[]|丨【】!"
 # What a speck next to a number reads as.
 _SPECK_MARKS = "*'`\"‘’“”^°·"
 _NUMBER_LIKE_RE = re.compile(r"[\d.,%\s()+-]+")
+# A numeric reading of marks only (a `+` where a broken rule crossed another, a speck
+# read as `.`): no number, no placeholder, nothing to keep.
+_MARKS_ONLY_RE = re.compile(f"[{re.escape(_SPECK_MARKS)}+.,:;、。，\\s]+")
 
 
 # A full stop followed by more marks (`。，`, `。。`, `。·`): Chinese prose never writes
@@ -116,8 +119,9 @@ def _regroup(text: str) -> str:
 def clean_numeric(text: str) -> str:
     """A numeric cell's reading repaired: the first candidate that `parse_number`
     accepts and is made of number characters only (`1O0` → `100`, `2. 0` → `2.0`),
-    else the first it accepts (`3.0分`), a placeholder (`-`, `/`) as such, and
-    otherwise the text as read (e.g. `≥98%`) for the validator to flag."""
+    else the first it accepts (`3.0分`), a placeholder (`-`, `/`) as such, nothing for
+    marks only (`+`, `·`), and otherwise the text as read (e.g. `≥98%`) for the
+    validator to flag."""
     candidates = number_candidates(text)
     parsed = [c for c in candidates if parse_number(c) is not None]
     for candidate in parsed:
@@ -128,6 +132,8 @@ def clean_numeric(text: str) -> str:
     for candidate in candidates:
         if PLACEHOLDER_RE.fullmatch(candidate):
             return candidate
+    if _MARKS_ONLY_RE.fullmatch(unicodedata.normalize("NFKC", text)):
+        return ""
     return text
 
 

@@ -173,13 +173,29 @@ def _header_key(columns: list[Column]) -> str:
 REPEAT_POSITION_TOLERANCE = 0.02
 
 
+def _same_but_remark(columns: list[Column], earlier: list[Column]) -> bool:
+    """The same roles at the same places, a 备注 column left out of both, the last one's
+    end aside: with the rule before 备注 lost, one page's last column runs on over it."""
+    a = [c for c in columns if c.role != "remark"]
+    b = [c for c in earlier if c.role != "remark"]
+    if len(a) != len(b) or len(a) == len(columns) == len(earlier):
+        return False
+    return all(
+        c.role == e.role
+        and abs(c.start - e.start) <= REPEAT_POSITION_TOLERANCE
+        and (k == len(a) - 1 or abs(c.end - e.end) <= REPEAT_POSITION_TOLERANCE)
+        for k, (c, e) in enumerate(zip(a, b))
+    )
+
+
 def is_repeat(columns: list[Column], seen: list[list[Column]]) -> bool:
     """Whether a header row repeats one seen before (a print title): the same roles, or
     all but one of them when a header cell was misread (``+指标解箱``), each at the same
-    place in the table."""
+    place in the table; or the same roles but for a trailing 备注 column whose rule the
+    scan lost on one of the pages (see _same_but_remark)."""
     key = _header_key(columns)
     for earlier in seen:
-        if key == _header_key(earlier):
+        if key == _header_key(earlier) or _same_but_remark(columns, earlier):
             return True
         if len(columns) < len(earlier) - 1:
             continue

@@ -106,3 +106,24 @@ def test_a_sliver_of_a_side_rule_does_not_stretch_a_speck_into_a_line() -> None:
     image[5:9, 157] = INK  # the side rule's sliver, at the cell's right edge
     crops = [c for c in cell_line_crops(image, boxes) if c.cell == 0]
     assert len(crops) == 1 and crops[0].bbox.top > 10
+
+
+def test_a_sliver_of_a_side_rule_alone_is_no_line() -> None:
+    """var_reportlab 150 dpi: under `3.0`, the lower part of a faint side rule, set off
+    from the rest of the rule, made a line of its own read `1`: `3.01`."""
+    image, boxes = _row(["3.0", "2.0", "4.5"])
+    image[45:68, 3:6] = INK  # against the cell's left edge, below the text
+    crops = [c for c in cell_line_crops(image, boxes) if c.cell == 0]
+    assert len(crops) == 1 and crops[0].bbox.x0 > 20
+
+
+def test_a_stroke_against_the_top_rule_is_no_placeholder_dash() -> None:
+    """var_reportlab 150 dpi: in the blank piece of a 一级 分值 cell split by a page break,
+    a flat bit of the top rule, shorter than a line, was read as the dash `—`."""
+    image, boxes = _row(["", "2.0", "4.5"])
+    image[3:5, 110:130] = INK  # under the top rule, at the right
+    assert not [c for c in cell_line_crops(image, boxes) if c.cell == 0]
+    image, boxes = _row(["", "2.0", "4.5"])
+    image[33:35, 70:90] = INK  # a dash in the middle of the cell is one
+    dash = [c for c in cell_line_crops(image, boxes) if c.cell == 0]
+    assert len(dash) == 1 and dash[0].dash

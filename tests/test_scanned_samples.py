@@ -169,7 +169,7 @@ def test_a_lone_digit_read_as_nothing_is_read_again_taller() -> None:
     assert rows and {i.level2_max for i in rows} == {4.0}
 
 
-def _scan_on_the_fly(tmp_path: Path, form: str, dpi: int) -> Path:
+def _scan_on_the_fly(tmp_path: Path, form: str, dpi: int, broken_lines: bool = False) -> Path:
     """A variant form printed and scanned now by scripts/make_samples.py (samples/ has no
     room for every variant at every dpi; the scan is seeded, so it is the same each run)."""
     import importlib.util
@@ -179,7 +179,7 @@ def _scan_on_the_fly(tmp_path: Path, form: str, dpi: int) -> Path:
     assert spec is not None and spec.loader is not None
     make_samples = sys.modules.setdefault("make_samples", importlib.util.module_from_spec(spec))
     spec.loader.exec_module(make_samples)
-    scan = make_samples.ScanSpec(form, dpi, source_dir="variants")
+    scan = make_samples.ScanSpec(form, dpi, broken_lines=broken_lines, source_dir="variants")
     make_samples.make_scan(scan, ROOT / "samples" / "exported", tmp_path)
     return tmp_path / f"{scan.stem}.pdf"
 
@@ -199,3 +199,25 @@ def test_a_speck_in_an_empty_piece_of_a_split_score_cell_is_no_label(tmp_path: P
     split = [i for i in form.indicators if i.level2 == "文化市场综合执法经费"]
     assert {i.page for i in split} == {2, 3}  # its block runs over the break too
     assert not [f for f in form.findings if "文化市场综合执法经费" in f.location]
+
+
+def test_rules_lost_across_rows_and_before_the_remark_column(tmp_path: Path) -> None:
+    """var_reportlab at 150 dpi with broken lines, pages 2–3:
+    - the rules between three 三级 rows of 绩效管理 were lost: one cell over three rows
+      and two columns (names and 分值), read as garbage; two rows lost name and 分值;
+    - page 3 lost the rule between 得分 and 评分依据 in four rows: the 得分 was read
+      into the prose;
+    - page 2 lost the rule before 备注 in its second header, so page 3's header did not
+      count as its repeat and the 履职效能 block split by the break was not joined."""
+    from extract.pipeline import Options, read_form
+
+    form = read_form(_scan_on_the_fly(tmp_path, "var_reportlab_2022", 150, broken_lines=True),
+                     Options(pages=(2, 3)))
+    rows = {i.indicator: i for i in form.indicators}
+    for name in ("绩效指标明确性", "绩效目标完成率", "绩效监控和绩效评价开展情况"):
+        assert rows[name].max_score == 2.0 and rows[name].level2 == "绩效管理"
+    safety = [i for i in form.indicators if i.level2 == "校园安保服务及校车管理经费"]
+    assert {i.page for i in safety} == {2, 3}
+    assert {(i.level1, i.level1_max, i.level2_max) for i in safety} == {("履职效能", 50.0, 6.5)}
+    assert all(i.score is not None for i in safety)
+    assert not [f for f in form.findings if "绩效管理" in f.location or "校园安保" in f.location]

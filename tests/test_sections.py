@@ -61,3 +61,15 @@ def test_ocr_name_is_snapped_with_its_weight_kept() -> None:
     layout = get_layout("dept_overall")
     assert split_weight(snap_name("资产管埋（4分）", "level2", layout), layout) == ("资产管理", 4.0)
     assert snap_name("资产管埋", "level2", layout) == "资产管理"
+
+
+def test_a_repeat_whose_remark_rule_was_lost_is_still_a_repeat() -> None:
+    """var_reportlab 150 dpi: page 2 lost the rule before 备注, so its 评分依据 runs to
+    the table's edge; page 3's header has both. Read as two sections, the 履职效能 block
+    split by the break was not joined again."""
+    merged = [c for c in ROLES_PART2 if c[0] != "remark"]
+    merged[-1] = ("basis", 0.721, 1.0)
+    assert is_repeat(_columns(ROLES_PART2), [_columns(merged)])
+    assert is_repeat(_columns(merged), [_columns(ROLES_PART2)])
+    moved = [c if c[0] != "score" else ("score", 0.70, 0.721) for c in merged]
+    assert not is_repeat(_columns(moved), [_columns(ROLES_PART2), _columns(ROLES_PART1)])

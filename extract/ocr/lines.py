@@ -237,8 +237,11 @@ def _cell_lines(index: int, cell: CellInk, typical: float) -> list[LineCrop]:
             continue
         if line_h < MIN_LINE_HEIGHT_PX:
             # too low for text, but a lone short stroke is a placeholder dash (`-`):
-            # read it in a crop of the page's line height
-            dash = len(lines) == 1 and 2 * line_h <= cols.size <= 2 * (typical or 0)
+            # read it in a crop of the page's line height. A dash is set in the middle
+            # of its cell; a stroke against its top or bottom edge is a bit of the rule
+            # (the blank piece of a split 一级 分值 cell read `—` and lost its block).
+            dash = (len(lines) == 1 and 2 * line_h <= cols.size <= 2 * (typical or 0)
+                    and not _against_edge(a, b, cell))
             if not dash:
                 continue
             line_h = int(typical)
@@ -256,16 +259,19 @@ def _cell_lines(index: int, cell: CellInk, typical: float) -> list[LineCrop]:
 
 def _line_columns(ink: np.ndarray, typical: float) -> np.ndarray:
     """The ink columns of one line, without what is left of a rule beside the text:
-    a sliver at either cell edge (RULE_SEARCH_PX), or a thin stroke (STUB_WIDTH_SHARE of
+    a sliver at either cell edge (RULE_SEARCH_PX; none at all when the line is only
+    that), or a thin stroke (STUB_WIDTH_SHARE of
     the line height wide) taller than the text beside it (STUB_HEIGHT_RATIO), each more
     than a line height away from the rest (read, a stub turns `98.7` into `|98.7`, `198.7`)."""
     cols = np.flatnonzero(ink.any(axis=0))
+    w = ink.shape[1]
+    if cols.size and w > 4 * RULE_SEARCH_PX and (cols[-1] < RULE_SEARCH_PX or cols[0] >= w - RULE_SEARCH_PX):
+        return cols[:0]  # a sliver of a side rule alone (read `1`: `3.0` became `3.01`)
     if cols.size < 2 or typical <= 0:
         return cols
     groups = np.split(cols, np.flatnonzero(np.diff(cols) > typical) + 1)
     if len(groups) < 2:
         return cols
-    w = ink.shape[1]
     inner = [g for g in groups if not (g[-1] < RULE_SEARCH_PX or g[0] >= w - RULE_SEARCH_PX)]
     if len(inner) < 2:
         return np.concatenate(inner) if inner else cols
@@ -307,6 +313,11 @@ def _rule_remnant(a: int, b: int, cols: np.ndarray, cell: CellInk, typical: floa
     a `1` to a number: `2.1` read `12.1`)."""
     if typical <= 0 or b - a > REMNANT_HEIGHT_SHARE * typical or cols.size < typical:
         return False
+    return _against_edge(a, b, cell)
+
+
+def _against_edge(a: int, b: int, cell: CellInk) -> bool:
+    """Whether rows [a, b) lie against the cell's top or bottom ruling line."""
     first, end = cell.inner
     return a <= first + RULE_SEARCH_PX or b >= end - RULE_SEARCH_PX
 

@@ -1,5 +1,6 @@
-"""Numbers under a stamp: a cell of a numeric column whose reading is not a number is
-read again in line-high windows.
+"""Numbers under a stamp: a cell of a numeric column whose reading is not a number, or
+is nothing (the seal's ring through `2.2` left no line the recogniser would read), is
+read again in line-high windows (a blank cell has no window with ink: no cost).
 
 A seal stamped over a score in a grey scan fills the whole cell with ink, so the cell
 splits into one tall text line and the recogniser reads the seal's characters
@@ -47,15 +48,21 @@ MAX_TARGET_CONFIDENCE = 0.9
 _DIGITS = re.compile(r"\d")
 
 
+def _digits(text: str) -> str:
+    return "".join(_DIGITS.findall(text))
+
+
 def _is_number(text: str) -> bool:
     return bool(text) and looks_numeric(text) and parse_number(text) is not None
 
 
 def numeric_columns(cells: Sequence[Cell], readings: Sequence[CellText]) -> set[int]:
-    """Columns (of single-column cells) whose readings are mostly numbers."""
+    """Columns (of single-column cells) whose readings are mostly numbers; the first row,
+    a header on every page that repeats it, is not counted (on var_bonus's last page,
+    `得分/自评分` over three scores kept the 得分 column below the share)."""
     counts: dict[int, list[int]] = {}
     for cell, reading in zip(cells, readings):
-        if cell.colspan == 1 and reading.text:
+        if cell.colspan == 1 and cell.row > 0 and reading.text:
             seen = counts.setdefault(cell.col, [0, 0])
             seen[0] += 1
             seen[1] += _is_number(reading.text)
@@ -88,19 +95,22 @@ def windows(image: np.ndarray, box: BBox, height: float, threshold: float) -> li
 
 def pick_number(readings: Sequence[CellText]) -> CellText | None:
     """The number read in a run of windows (top to bottom), or None when no window reads
-    it confidently, no neighbour sees its digits, or another window reads another number."""
+    it confidently, no neighbour sees its digits, or another window reads other digits.
+    Of the confident readings, one with a decimal point is taken."""
     numbers = [(i, r) for i, r in enumerate(readings) if _is_number(r.text)]
     if not numbers:
         return None
-    best_index, best = max(numbers, key=lambda item: item[1].confidence)
-    if best.confidence < MIN_CONFIDENCE:
+    confident = [(i, r) for i, r in numbers if r.confidence >= MIN_CONFIDENCE]
+    if not confident:
         return None
-    value = parse_number(best.text)
-    if any(r.confidence >= CONFLICT_CONFIDENCE and parse_number(r.text) != value for _, r in numbers):
+    best_index, best = max(confident, key=lambda item: ("." in item[1].text, item[1].confidence))
+    digits = _digits(best.text)
+    # `25` beside `2.5` is the same number with its point lost in a window (the column's
+    # decimals restore it later); another digit string is another number
+    if any(r.confidence >= CONFLICT_CONFIDENCE and _digits(r.text) != digits for _, r in numbers):
         return None
-    digits = "".join(_DIGITS.findall(best.text))
     neighbours = [readings[j] for j in (best_index - 1, best_index + 1) if 0 <= j < len(readings)]
-    if not any(digits in "".join(_DIGITS.findall(r.text)) for r in neighbours):
+    if not any(digits in _digits(r.text) for r in neighbours):
         return None
     return best
 
@@ -112,8 +122,8 @@ def rescue_numbers(image: np.ndarray, cells: Sequence[Cell], readings: Sequence[
     columns = numeric_columns(cells, readings)
     targets = [
         i for i, (cell, r) in enumerate(zip(cells, readings))
-        if cell.col in columns and cell.colspan == 1 and r.text and not _is_number(r.text)
-        and r.confidence < MAX_TARGET_CONFIDENCE
+        if cell.col in columns and cell.colspan == 1
+        and (not r.text or not _is_number(r.text) and r.confidence < MAX_TARGET_CONFIDENCE)
     ]  # fmt: skip
     if not targets:
         return {}

@@ -47,3 +47,35 @@ def test_number_read_alone_with_a_neighbour_seeing_its_digits() -> None:
 )
 def test_doubtful_windows_give_no_number(run: list[CellText]) -> None:
     assert pick_number(run) is None
+
+
+def test_the_same_digits_without_the_point_are_no_conflict() -> None:
+    # var_inline 200 dpi, a grey seal's ring through 2.5: windows read 25 and 2.5, both
+    # near 1.0 (the point lost in some); the reading with the point is taken
+    run = _run(("-", 0.41), ("25", 0.91), ("25", 0.9986), ("2.5", 0.9952), ("2.5-", 0.8))
+    assert pick_number(run) == CellText("2.5", 0.9952)
+    assert pick_number(_run(("2.5", 0.98), ("35", 0.97), ("2.5", 0.9))) is None  # other digits
+
+
+def test_a_numeric_cell_read_as_nothing_is_read_again_in_windows() -> None:
+    """var_inline 200 dpi: a seal's ring over `2.2` left no line that the recogniser
+    read, so the cell was empty and never tried in windows."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extract.numeric_rescue import rescue_numbers
+    from extract.ocr.registry import get_engine
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 22)
+    canvas = Image.new("L", (120, 6 * 60), 235)
+    draw = ImageDraw.Draw(canvas)
+    values = ["2.0", "3.5", "1.0", "4.0", "2.2", "5.0"]
+    for k, value in enumerate(values):
+        draw.rectangle((0, 60 * k, 119, 60 * k + 59), outline=30, width=2)
+        draw.text((40, 60 * k + 16), value, fill=30, font=font)
+    image = np.array(canvas)
+    cells = [Cell(k, 0, 1, 1, BBox(0, 60.0 * k, 120, 60.0 * k + 60)) for k in range(6)]
+    readings = [CellText(v, 0.99) for v in values]
+    readings[4] = CellText("", 0.0)  # as the seal left it
+    found = rescue_numbers(image, cells, readings, get_engine("rapidocr"))
+    assert {k: r.text for k, r in found.items()} == {4: "2.2"}

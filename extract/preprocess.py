@@ -57,8 +57,12 @@ SKEW_MIN_ANGLE = 0.05  # smaller skews are not corrected (a rotation blurs the i
 # bar this long in points: longer than the gap between two characters of a line
 # (≤ 2 pt), shorter than a typical cell padding so cells stay apart.
 ORIENT_SMEAR_PT = 3.0
-# A smeared blob counts as a line of text when it is this many times longer than thick.
+# A smeared blob counts as a line of text when it is this many times longer than thick,
+# and at least ORIENT_MIN_THICK_PT thick (glyphs of 6 pt type are 4–5 pt high): a faint
+# rule on a skewed page breaks into 1 px wide steps, too short for the rule filter, that
+# outvoted the text lines of a short last page (var_synonyms 150 dpi: 62 to 40).
 ORIENT_LINE_ASPECT = 3.0
+ORIENT_MIN_THICK_PT = 3.0
 # The winning direction must have this many times more text-line blobs than the other;
 # otherwise the page is left as it is.
 ORIENT_MIN_RATIO = 1.5
@@ -214,13 +218,14 @@ def _text_line_votes(gray: np.ndarray, pixels_per_point: float) -> tuple[int, in
     text = cv2.subtract(ink, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
     smear = max(2, round(ORIENT_SMEAR_PT * ppp))
     min_len = 4 * smear
+    min_thick = ORIENT_MIN_THICK_PT * ppp
 
     def votes(kernel: tuple[int, int], along_x: bool) -> int:
         closed = cv2.morphologyEx(text, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         _, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
         bw, bh = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
         long_, short = (bw, bh) if along_x else (bh, bw)
-        return int(np.sum((long_ >= ORIENT_LINE_ASPECT * short) & (long_ >= min_len)))
+        return int(np.sum((long_ >= ORIENT_LINE_ASPECT * short) & (long_ >= min_len) & (short >= min_thick)))
 
     return votes((smear, 1), True), votes((1, smear), False)
 

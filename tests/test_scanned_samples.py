@@ -221,3 +221,17 @@ def test_rules_lost_across_rows_and_before_the_remark_column(tmp_path: Path) -> 
     assert {(i.level1, i.level1_max, i.level2_max) for i in safety} == {("履职效能", 50.0, 6.5)}
     assert all(i.score is not None for i in safety)
     assert not [f for f in form.findings if "绩效管理" in f.location or "校园安保" in f.location]
+
+
+def test_a_short_last_page_with_faint_skewed_rules_is_not_turned(tmp_path: Path) -> None:
+    """var_synonyms at 150 dpi, page 4 (one indicator row and the 总分 row): its faint
+    rules, skewed by the scan, break into 1 px wide steps that counted as vertical text
+    lines and outvoted the few real ones; the page was turned a quarter and its rows lost."""
+    from extract.images import pdf_page_image
+    from extract.scan import analyse_page
+
+    path = _scan_on_the_fly(tmp_path, "var_synonyms_2023", 150)
+    gray, pixels_per_point = pdf_page_image(path, 4, 200)
+    page = analyse_page(gray, pixels_per_point, 4, use_osd=False)
+    assert page.rotation == 0
+    assert page.tables and page.tables[0].n_cols >= 9

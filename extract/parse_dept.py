@@ -17,7 +17,9 @@ from .numbers import (
     parse_number,
     parse_percent,
     parse_year,
+    printed_decimals,
     restore_decimal_point,
+    restore_point_below,
 )
 from .rows import GridRow
 from .textnorm import is_cjk, match_key
@@ -399,6 +401,12 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
     for text, (_, from_name) in zip(max_texts, leaf_names):
         value = parse_number(text)
         leaf_max.append(value if value is not None else from_name)
+    score_decimals = printed_decimals(score_texts)
+    score_cells = [section.cell(row, "score") for section, row in data]
+    score_texts = [
+        restore_point_below(text, score_decimals, ceiling) if c is not None and c.source != "text" else text
+        for text, ceiling, c in zip(score_texts, leaf_max, score_cells)
+    ]
 
     def weight(name: str) -> float | None:
         return split_weight(name, layout)[1]

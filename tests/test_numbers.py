@@ -315,3 +315,19 @@ def test_restore_decimal_point() -> None:
     assert column_decimals(["2.0", "1.5", "20", "0.4"]) == 1
     assert column_decimals(["45", "16", "2"]) == 0
     assert column_decimals(["2.00", "20", "3", "4"]) == 0  # no clear majority
+
+
+def test_restore_point_below_the_rows_max() -> None:
+    """market 150 dpi: the points of `2.0`, `3.0` were lost in 19 of 36 scores (read `20`,
+    `30` at 0.999), too many for the column's majority to say it prints decimals."""
+    from extract.numbers import printed_decimals, restore_point_below
+
+    column = ["20", "30", "4.0", "30", "20", "2.0", "10", "1.0", "6.5"]
+    assert printed_decimals(column) == 1
+    assert printed_decimals(["20", "3", "4"]) == 0
+    assert restore_point_below("20", 1, 2.0) == "2.0"
+    assert restore_point_below("18", 1, 1.8) == "1.8"
+    assert restore_point_below("20", 1, 25.0) == "20"  # fits as read
+    assert restore_point_below("35", 1, 3.0) == "35"  # 3.5 is still above: left to flag
+    assert restore_point_below("20", 0, 2.0) == "20"  # the column prints no decimals
+    assert restore_point_below("20", 1, None) == "20"

@@ -57,9 +57,15 @@ def test_the_same_digits_without_the_point_are_no_conflict() -> None:
     assert pick_number(_run(("2.5", 0.98), ("35", 0.97), ("2.5", 0.9))) is None  # other digits
 
 
-def test_a_numeric_cell_read_as_nothing_is_read_again_in_windows() -> None:
-    """var_inline 200 dpi: a seal's ring over `2.2` left no line that the recogniser
-    read, so the cell was empty and never tried in windows."""
+@pytest.mark.parametrize(("first", "again"), [
+    (CellText("", 0.0), True),  # the seal left no line the recogniser read
+    (CellText("5", 0.60), True),  # the seal's ring hid `2.`: a doubtful number
+    (CellText("5", 0.95), False),  # a confident number is left alone
+])
+def test_a_numeric_cell_read_as_nothing_or_doubtfully_is_read_again_in_windows(
+        first: CellText, again: bool) -> None:
+    """var_inline 200 dpi, a grey seal over the 得分 column: cells read as nothing, or
+    as a number at low confidence (`5` for `2.5`), were never tried in windows."""
     import numpy as np
     from PIL import Image, ImageDraw, ImageFont
 
@@ -76,6 +82,6 @@ def test_a_numeric_cell_read_as_nothing_is_read_again_in_windows() -> None:
     image = np.array(canvas)
     cells = [Cell(k, 0, 1, 1, BBox(0, 60.0 * k, 120, 60.0 * k + 60)) for k in range(6)]
     readings = [CellText(v, 0.99) for v in values]
-    readings[4] = CellText("", 0.0)  # as the seal left it
+    readings[4] = first
     found = rescue_numbers(image, cells, readings, get_engine("rapidocr"))
-    assert {k: r.text for k, r in found.items()} == {4: "2.2"}
+    assert {k: r.text for k, r in found.items()} == ({4: "2.2"} if again else {})

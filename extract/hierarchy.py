@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .layout import similarity
 from .model import Cell
-from .numbers import parse_number
+from .numbers import PLACEHOLDER_RE, parse_number
 from .textnorm import match_key
 
 # Names at least this similar are one name read twice (OCR may differ by a character).
@@ -58,7 +58,11 @@ class Block:
 
     @property
     def labelled(self) -> bool:
-        return bool(self.name or self.max_text)
+        """A name, or a 分值 that reads as a number or a placeholder: the bottom of a 分值
+        cut by a page break, read alone, is neither (`4J` for the lower half of `45`)."""
+        return bool(self.name) or bool(self.max_text) and (
+            parse_number(self.max_text) is not None or bool(PLACEHOLDER_RE.fullmatch(self.max_text.strip()))
+        )
 
 
 def _pieces(cells: list[LevelCells]) -> list[Block]:

@@ -33,6 +33,15 @@ def test_blank_piece_after_the_break_continues_an_incomplete_block() -> None:
     assert names(resolve_level(cells, leaf_sum([4, 2]))) == ["资金管理", "资金管理"]
 
 
+def test_piece_whose_score_is_a_cut_fragment_continues_the_block() -> None:
+    # civil 300 dpi: the lower half of the 一级 分值 `45`, cut by the break, read `4J`
+    # alone; as a label it kept the page-2 rows out of 管理效能. A dash stays a label.
+    cells = rows([(1, "a", "管理效能", "45"), (2, "b", "", "4J")])
+    assert names(resolve_level(cells, leaf_sum([27, 18]))) == ["管理效能", "管理效能"]
+    cells = rows([(1, "a", "管理效能", "45"), (2, "b", "", "-")])
+    assert names(resolve_level(cells, leaf_sum([27, 18]))) == ["管理效能", ""]
+
+
 def test_blank_piece_after_a_complete_block_is_a_new_block() -> None:
     # 资金管理 (4) is complete on page 1; page 2 starts a tall block whose label is on page 3
     cells = rows([(1, "a", "资金管理", "4"), (2, "b", "", ""), (3, "c", "绩效管理", "6")])

@@ -216,13 +216,36 @@ def _keep_ruled(horizontal: list[Segment], vertical: list[Segment],
             return True
         return attached_share(binary, seg, settings) <= settings.max_attached
 
+    all_h, all_v = horizontal, vertical
     for _ in range(2):
         h_kept = [s for s in horizontal if supported(s, vertical)]
         v_kept = [s for s in vertical if supported(s, horizontal)]
         if len(h_kept) == len(horizontal) and len(v_kept) == len(vertical):
             break
         horizontal, vertical = h_kept, v_kept
-    return horizontal + vertical
+    return (horizontal + _broken_off(all_h, horizontal, settings, True)
+            + vertical + _broken_off(all_v, vertical, settings, False))
+
+
+def _broken_off(candidates: list[Segment], kept: list[Segment], settings: LineSettings,
+                horizontal: bool) -> list[Segment]:
+    """Dropped pieces in line with a kept line, at most ``erased_gap_pt`` from its end: the
+    rest of a line that a scan broke (the piece left of an erased stretch touches only
+    one crossing line and was dropped; ``_bridge_erased`` then decides whether the gap
+    is an erased stretch or a merged cell's missing border)."""
+    pos, span = _axis(horizontal)
+    collinear = settings.collinear_pt * settings.pixels_per_point
+    max_gap = settings.erased_gap_pt * settings.pixels_per_point
+    kept_ids = {id(k) for k in kept}
+    out = []
+    for seg in candidates:
+        if id(seg) in kept_ids:
+            continue
+        a, b = span(seg)
+        if any(abs(pos(k) - pos(seg)) <= collinear
+               and (0 <= span(k)[0] - b <= max_gap or 0 <= a - span(k)[1] <= max_gap) for k in kept):
+            out.append(seg)
+    return out
 
 
 def _ink_run(binary: np.ndarray, horizontal: bool, pos: float, start: float, stop: float,

@@ -301,3 +301,20 @@ def test_colour_page_without_seal_is_its_luminance() -> None:
     rgb[..., 0] = rgb[..., 1]  # no red anywhere
     plain = np.asarray(Image.fromarray(rgb).convert("L"), dtype=int)
     assert np.abs(seal_free_gray(rgb).astype(int) - plain).max() <= 1
+
+
+def test_the_short_piece_of_a_line_broken_near_a_border_is_kept() -> None:
+    """cgzf 300 dpi: an erased stretch 18 pt long cut the rule between two 二级 blocks
+    near the table's left border. The left piece touched only the border and was dropped
+    as an unsupported stroke, so the rule no longer reached it: the blocks' cells merged."""
+    ppp = 300 / 72
+    image = np.zeros((900, 1600), dtype=np.uint8)
+    for x in (50, 300, 600, 1550):  # table border and column rules
+        image[50:850, x - 2 : x + 2] = 255
+    for y in (50, 300, 550, 850):
+        image[y - 2 : y + 2, 50:1550] = 255
+    image[548:553, 140:215] = 0  # the erased stretch: the piece left of it is 90 px
+    segments = find_lines(image, settings=LineSettings(pixels_per_point=ppp))
+    rule = [s for s in segments if s.horizontal and abs(s.top - 550) < 4]
+    assert rule and min(s.x0 for s in rule) <= 55 and max(s.x1 for s in rule) >= 1545
+    assert len(rule) == 1  # one line again across the erased stretch

@@ -1207,6 +1207,29 @@ SCANS = [
     # a form family never scanned before: its header rules are lost on two pages
     ScanSpec("var_bonus_2022", 200, broken_lines=True, source_dir="variants"),
 ]
+# Scans kept out of samples/ (no room under its size limit) to check that the tool holds
+# on scans it was not tuned on: `make_samples.py --unseen DIR`, then
+# `bench_accuracy.py --folder DIR`. Every variant form at 150, 200 and 300 dpi (broken
+# lines on every other one), four of them with a seal and turned, and the exported forms
+# at the resolutions samples/scanned does not have. Seeded: the same files every time.
+_VARIANTS = ["var_bonus_2022", "var_excel_2024", "var_inline_2023", "var_nocols_2021",
+             "var_repeat_2020", "var_reportlab_2022", "var_small_2019", "var_synonyms_2023"]
+UNSEEN_SCANS = [
+    *(ScanSpec(f, 150, broken_lines=bool(i % 2), source_dir="variants") for i, f in enumerate(_VARIANTS)),
+    *(ScanSpec(f, 200, broken_lines=True, source_dir="variants") for f in _VARIANTS[1:]),
+    *(ScanSpec(f, 300, broken_lines=not i % 2, source_dir="variants") for i, f in enumerate(_VARIANTS)),
+    ScanSpec("var_bonus_2022", 200, stamp=True, source_dir="variants"),
+    ScanSpec("var_excel_2024", 200, stamp=True, colour=True, rotation=90, source_dir="variants"),
+    ScanSpec("var_inline_2023", 200, stamp=True, rotation=180, source_dir="variants"),
+    ScanSpec("var_nocols_2021", 200, stamp=True, colour=True, source_dir="variants"),
+    *(ScanSpec(f, 150, broken_lines=bool(i % 2), stamp=i == 2) for i, f in enumerate(
+        ["dept_culture_2024", "dept_edu_2022", "dept_health_2020", "dept_market_2022", "dept_water_2023"])),
+    ScanSpec("dept_cgzf_2023", 150),
+    ScanSpec("dept_cgzf_2023", 300, broken_lines=True),
+    ScanSpec("dept_civil_2021", 300, broken_lines=True),
+    ScanSpec("seed_haizhu_2021", 300, rotation=90),
+    ScanSpec("dept_edu_2022", 300),
+]
 # JPEG quality range per dpi: kept inside 55..75, lower at high dpi to keep samples/ < 12 MB
 SCAN_QUALITY = {150: (60, 72), 200: (55, 68), 300: (55, 60)}
 STAMP_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
@@ -1579,7 +1602,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scans-only", action="store_true",
                     help="only (re)make the scanned versions from the PDFs already in --out")
     ap.add_argument("--no-scans", action="store_true", help="skip the scanned versions")
+    ap.add_argument("--unseen", type=Path, metavar="DIR",
+                    help="only write the held-out scans (UNSEEN_SCANS) into DIR")
     args = ap.parse_args(argv)
+    if args.unseen:
+        t0 = time.time()
+        args.unseen.mkdir(parents=True, exist_ok=True)
+        for spec in UNSEEN_SCANS:
+            make_scan(spec, args.out, args.unseen)
+        print(f"{len(UNSEEN_SCANS)} unseen scans in {time.time() - t0:.1f}s -> {args.unseen}")
+        return 0
     if args.scans_only:
         t0 = time.time()
         make_scans(args.out, args.scan_out, args.only)

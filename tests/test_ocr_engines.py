@@ -136,6 +136,27 @@ def test_long_lines_read_squeezed_as_well_as_at_full_width(page):
     assert accuracy(squeezed) >= 0.97 and accuracy(squeezed) >= accuracy(full) - 0.01
 
 
+def test_a_cells_reading_does_not_depend_on_the_other_cells_of_its_page(page):
+    """Each line is padded to its own width (rounded to WIDTH_STEP_PX) and batched only
+    with lines of that width: read alone or among all the page's cells, a cell reads the
+    same, to the confidence. (Padded to the widest line of a mixed batch, a cell's
+    reading changed when other cells of its page did.)"""
+    from extract.ocr.rapid import RapidOcrEngine, RapidSettings
+
+    if "rapidocr" not in registry.available_engines():
+        pytest.skip("rapidocr is not installed")
+    _, image, truth = page
+    requests = [t.request for t in truth]
+    engine = RapidOcrEngine(RapidSettings())
+    together = engine.read_cells(image, requests)
+    some = list(range(0, len(requests), 7))
+    alone = engine.read_cells(image, [requests[i] for i in some])
+    assert len(some) >= 10
+    for i, reading in zip(some, alone):
+        assert reading.text == together[i].text
+        assert reading.confidence == pytest.approx(together[i].confidence, abs=1e-4)
+
+
 def test_long_number_line_is_read_again_at_full_width():
     """A line of amounts is as long as prose; read squeezed, digits run together, so a
     squeezed reading that is mostly digits is replaced by the full-width one."""
@@ -319,6 +340,8 @@ def test_numeric_repairs_seen_at_150_dpi(read: str, repaired: str) -> None:
         ("（一）产出指标", "（一）产出指标"),
         ("预算(万元)", "预算(万元)"),
         ("2021-2022年度目标", "2021-2022年度目标"),
+        ("行政复议及行政执法监！督工作经费", "行政复议及行政执法监督工作经费"),  # 300 dpi, wrapped
+        ("公共法律服务体系建设（法律顾问进村居）经|费", "公共法律服务体系建设（法律顾问进村居）经费"),
     ],
 )
 def test_clean_name_drops_stray_edge_marks(read: str, name: str) -> None:

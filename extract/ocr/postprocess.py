@@ -164,9 +164,15 @@ _DASH_FOR_ONE_RE = re.compile(f"(?:(?<=[{_CJK}])|^)[-—–－]{{1,2}}(?=[\u4e00
 _PAIRS = {"【": "】", "[": "]", "（": "）", "(": ")", "“": "”", "‘": "’", "「": "」", "《": "》"}
 
 
+# A bar or exclamation mark between two Chinese characters of a name: what is left of a
+# rule or a speck at the end of a wrapped line (`行政复议及行政执法监！督工作经费`, 300 dpi).
+_MARK_IN_NAME_RE = re.compile(r"(?<=[\u4e00-\u9fff])[!！|丨](?=[\u4e00-\u9fff])")
+
+
 def clean_name(text: str) -> str:
-    """An OCR'd name without the stray marks at its edges, with 一 read as a dash restored."""
-    text = _DASH_FOR_ONE_RE.sub("一", text.strip())
+    """An OCR'd name without the stray marks at its edges or between its characters, with
+    一 read as a dash restored."""
+    text = _MARK_IN_NAME_RE.sub("", _DASH_FOR_ONE_RE.sub("一", text.strip()))
     text = text.lstrip(_NAME_LEAD_NOISE).rstrip(_NAME_TRAIL_NOISE).strip()
     while text and text[0] in _PAIRS and _PAIRS[text[0]] not in text:
         text = text[1:].lstrip(_NAME_LEAD_NOISE)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .model import BBox, Cell
-from .numbers import parse_number
+from .numbers import parse_number, printed_decimals, restore_decimal_point
 from .ocr.base import CellRequest, CellText, OcrEngine
 from .ocr.lines import cell_ink, ink_threshold, median_line_height
 from .ocr.postprocess import looks_numeric
@@ -55,6 +55,11 @@ _DIGITS = re.compile(r"\d")
 
 def _digits(text: str) -> str:
     return "".join(_DIGITS.findall(text))
+
+
+def _value(text: str, decimals: int) -> float | None:
+    """The number ``text`` reads, its point put back when the column prints ``decimals``."""
+    return parse_number(restore_decimal_point(text, decimals))
 
 
 def _is_number(text: str) -> bool:
@@ -98,9 +103,11 @@ def windows(image: np.ndarray, box: BBox, height: float, threshold: float) -> li
     return out
 
 
-def pick_number(readings: Sequence[CellText]) -> CellText | None:
+def pick_number(readings: Sequence[CellText], decimals: int = 0) -> CellText | None:
     """The number read in a run of windows (top to bottom), or None when no window reads
-    it confidently, no neighbour sees its digits, or another window reads other digits.
+    it confidently, no neighbour sees its digits, or another window reads another number:
+    other digits, and another value even with the column's ``decimals`` put back where
+    the point was lost (`50` beside `5` in a column of `5.0`s is the same number).
     Of the confident readings, one with a decimal point is taken."""
     numbers = [(i, r) for i, r in enumerate(readings) if _is_number(r.text)]
     if not numbers:
@@ -110,9 +117,12 @@ def pick_number(readings: Sequence[CellText]) -> CellText | None:
         return None
     best_index, best = max(confident, key=lambda item: ("." in item[1].text, item[1].confidence))
     digits = _digits(best.text)
-    # `25` beside `2.5` is the same number with its point lost in a window (the column's
-    # decimals restore it later); another digit string is another number
-    if any(r.confidence >= CONFLICT_CONFIDENCE and _digits(r.text) != digits for _, r in numbers):
+
+    def same(text: str) -> bool:
+        # `25` beside `2.5`: the point lost in a window (the parser puts it back)
+        return _digits(text) == digits or _value(text, decimals) == _value(best.text, decimals)
+
+    if any(r.confidence >= CONFLICT_CONFIDENCE and not same(r.text) for _, r in numbers):
         return None
     neighbours = [readings[j] for j in (best_index - 1, best_index + 1) if 0 <= j < len(readings)]
     if not any(digits in _digits(r.text) for r in neighbours):
@@ -144,7 +154,8 @@ def rescue_numbers(image: np.ndarray, cells: Sequence[Cell], readings: Sequence[
     results = iter(engine.read_cells(image, requests) if requests else [])
     recovered: dict[int, CellText] = {}
     for i, boxes in runs:
-        found = pick_number([next(results) for _ in boxes])
+        column = [r.text for c, r in zip(cells, readings) if c.col == cells[i].col and _is_number(r.text)]
+        found = pick_number([next(results) for _ in boxes], printed_decimals(column))
         if found is not None:
             recovered[i] = found
     return recovered

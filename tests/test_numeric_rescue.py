@@ -85,3 +85,10 @@ def test_a_numeric_cell_read_as_nothing_or_doubtfully_is_read_again_in_windows(
     readings[4] = first
     found = rescue_numbers(image, cells, readings, get_engine("rapidocr"))
     assert {k: r.text for k, r in found.items()} == ({4: "2.2"} if again else {})
+
+
+def test_a_point_lost_in_one_window_is_no_conflict_in_a_column_of_decimals() -> None:
+    # var_inline 200 dpi under a grey seal: `5.0` read `5` in one window, `50` in another
+    run = _run(("2m", 0.66), ("500", 0.83), ("50", 0.91), ("5", 0.98), ("5u", 0.5))
+    assert pick_number(run, decimals=1) == CellText("5", 0.98)
+    assert pick_number(run, decimals=0) is None  # 50 and 5 are two numbers then

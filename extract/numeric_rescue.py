@@ -154,8 +154,8 @@ def rescue_numbers(image: np.ndarray, cells: Sequence[Cell], readings: Sequence[
     results = iter(engine.read_cells(image, requests) if requests else [])
     recovered: dict[int, CellText] = {}
     for i, boxes in runs:
-        column = [r.text for c, r in zip(cells, readings) if c.col == cells[i].col and _is_number(r.text)]
-        found = pick_number([next(results) for _ in boxes], printed_decimals(column))
+        numbers = [r.text for c, r in zip(cells, readings) if c.col == cells[i].col and _is_number(r.text)]
+        found = pick_number([next(results) for _ in boxes], printed_decimals(numbers))
         if found is not None:
             recovered[i] = found
     return recovered

@@ -189,14 +189,20 @@ def restore_decimal_point(text: str, decimals: int) -> str:
     return f"{int(digits[:-decimals])}.{digits[-decimals:]}"
 
 
-def printed_decimals(texts: list[str]) -> int:
-    """The number of decimals most numbers of a column that have a point print (0 when
-    none has one): how the column prints its numbers, whatever OCR lost."""
+def _decimal_counts(texts: list[str]) -> dict[int, int]:
+    """How many of the numbers with a point in ``texts`` print each number of decimals."""
     counts: dict[int, int] = {}
     for text in texts:
         if parse_number(text) is not None and "." in text:
             d = decimals_in(text)
             counts[d] = counts.get(d, 0) + 1
+    return counts
+
+
+def printed_decimals(texts: list[str]) -> int:
+    """The number of decimals most numbers of a column that have a point print (0 when
+    none has one): how the column prints its numbers, whatever OCR lost."""
+    counts = _decimal_counts(texts)
     return max(counts.items(), key=lambda kv: kv[1])[0] if counts else 0
 
 
@@ -215,11 +221,7 @@ def restore_point_below(text: str, decimals: int, ceiling: float | None) -> str:
 
 def column_decimals(texts: list[str]) -> int:
     """The number of decimals most numbers of a column print (0 when none has a point)."""
-    counts: dict[int, int] = {}
-    for text in texts:
-        if parse_number(text) is not None and "." in text:
-            d = decimals_in(text)
-            counts[d] = counts.get(d, 0) + 1
+    counts = _decimal_counts(texts)
     if not counts:
         return 0
     numbers = sum(1 for t in texts if parse_number(t) is not None)

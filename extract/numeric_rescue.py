@@ -144,18 +144,22 @@ def rescue_numbers(image: np.ndarray, cells: Sequence[Cell], readings: Sequence[
     if not targets:
         return {}
     threshold = ink_threshold(image)
+    # per target column, once: its digit height and how many decimals it prints
+    numbers = {col: [(c, r) for c, r in zip(cells, readings) if c.col == col and _is_number(r.text)]
+               for col in {cells[i].col for i in targets}}
+    heights = {col: digit_height(image, [c.bbox for c, _ in found[:DIGIT_HEIGHT_SAMPLE]], threshold)
+               for col, found in numbers.items()}
+    decimals = {col: printed_decimals([r.text for _, r in found]) for col, found in numbers.items()}
     runs: list[tuple[int, list[BBox]]] = []
     for i in targets:
-        column = [c.bbox for c, r in zip(cells, readings) if c.col == cells[i].col and _is_number(r.text)]
-        height = digit_height(image, column[:DIGIT_HEIGHT_SAMPLE], threshold)
+        height = heights[cells[i].col]
         if height is not None:
             runs.append((i, windows(image, cells[i].bbox, height, threshold)))
     requests = [CellRequest(box, numeric=True) for _, boxes in runs for box in boxes]
     results = iter(engine.read_cells(image, requests) if requests else [])
     recovered: dict[int, CellText] = {}
     for i, boxes in runs:
-        numbers = [r.text for c, r in zip(cells, readings) if c.col == cells[i].col and _is_number(r.text)]
-        found = pick_number([next(results) for _ in boxes], printed_decimals(numbers))
+        found = pick_number([next(results) for _ in boxes], decimals[cells[i].col])
         if found is not None:
             recovered[i] = found
     return recovered

@@ -396,13 +396,13 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
         split_weight(leaf_name(section, row, layout, prior), layout) for section, row in data
     ]
     max_texts = ocr_numbers([section.cell(row, "max_score") for section, row in data])
-    score_texts = ocr_numbers([section.cell(row, "score") for section, row in data])
+    score_cells = [section.cell(row, "score") for section, row in data]
+    score_texts = ocr_numbers(score_cells)
     leaf_max: list[float | None] = []
     for text, (_, from_name) in zip(max_texts, leaf_names):
         value = parse_number(text)
         leaf_max.append(value if value is not None else from_name)
     score_decimals = printed_decimals(score_texts)
-    score_cells = [section.cell(row, "score") for section, row in data]
     score_texts = [
         restore_point_below(text, score_decimals, ceiling) if c is not None and c.source != "text" else text
         for text, ceiling, c in zip(score_texts, leaf_max, score_cells)

@@ -265,14 +265,18 @@ def _line_columns(ink: np.ndarray, typical: float) -> np.ndarray:
     than a line height away from the rest (read, a stub turns `98.7` into `|98.7`, `198.7`)."""
     cols = np.flatnonzero(ink.any(axis=0))
     w = ink.shape[1]
-    if cols.size and w > 4 * RULE_SEARCH_PX and (cols[-1] < RULE_SEARCH_PX or cols[0] >= w - RULE_SEARCH_PX):
+
+    def at_side(run: np.ndarray) -> bool:  # ink columns all next to the left or right rule
+        return bool(run[-1] < RULE_SEARCH_PX or run[0] >= w - RULE_SEARCH_PX)
+
+    if cols.size and w > 4 * RULE_SEARCH_PX and at_side(cols):
         return cols[:0]  # a sliver of a side rule alone (read `1`: `3.0` became `3.01`)
     if cols.size < 2 or typical <= 0:
         return cols
     groups = np.split(cols, np.flatnonzero(np.diff(cols) > typical) + 1)
     if len(groups) < 2:
         return cols
-    inner = [g for g in groups if not (g[-1] < RULE_SEARCH_PX or g[0] >= w - RULE_SEARCH_PX)]
+    inner = [g for g in groups if not at_side(g)]
     if len(inner) < 2:
         return np.concatenate(inner) if inner else cols
     heights = [int(np.ptp(np.flatnonzero(ink[:, g].any(axis=1)))) + 1 for g in inner]

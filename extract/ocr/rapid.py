@@ -15,6 +15,7 @@ core (AVX2 EPYC; `scripts/bench_speed.py --scanned` has the end-to-end figures).
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Callable
@@ -252,10 +253,10 @@ class RapidOcrEngine:
         # with lines of that padded width: its reading depends on itself alone, not on
         # which other lines share its batch
         padded = [WIDTH_STEP_PX * math.ceil(height * max(MIN_REC_RATIO, r) / WIDTH_STEP_PX) for r in ratios]
-        order = np.argsort(padded, kind="stable")
+        order = sorted(range(len(crops)), key=padded.__getitem__)
         out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         batch = self.settings.rec_batch
-        groups = [[int(i) for i in order if padded[i] == w] for w in sorted(set(padded))]
+        groups = [list(g) for _, g in itertools.groupby(order, key=padded.__getitem__)]
         try:
             for idx in (g[k : k + batch] for g in groups for k in range(0, len(g), batch)):
                 width = padded[idx[0]]

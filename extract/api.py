@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .export import budget_frame, findings_frame, form_to_json, indicators_frame
 from .model import Form
+from .output.export import budget_frame, findings_frame, form_to_json, indicators_frame
 from .pipeline import Options, read_form
 
 __all__ = ["Options", "read_form", "to_frames", "form_to_json"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Form, Indicator
-from .textnorm import match_key
+from .text.normalize import match_key
 
 LEAF_FIELDS = ("level1", "level1_max", "level2", "level2_max", "indicator", "max_score", "score",
                "target", "actual", "explanation", "basis")  # fmt: skip

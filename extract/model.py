@@ -1,9 +1,20 @@
-"""Data classes shared by every stage: geometry, cells, tables, and the parsed form."""
+"""Types shared by every stage: geometry, cells, tables, pages, the parsed form, the
+outcome of a file, the run's options, and the units page images are measured in."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
+
+POINTS_PER_INCH = 72.0
+# Resolution at which a page without one embedded scan is rendered for OCR, and the
+# scale that image-stage defaults assume.
+DEFAULT_DPI = 200
+DEFAULT_PIXELS_PER_POINT = DEFAULT_DPI / POINTS_PER_INCH
+# The paper's grey level in an image is this percentile of its pixels: ink covers well
+# under a tenth of a form's area, even of a single cell or text line.
+PAPER_PERCENTILE = 90
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,14 @@ class Page:
     tables: tuple[Table, ...] = ()
 
 
+@dataclass
+class PageResult:
+    """One page after layout detection and cell text."""
+
+    page: Page
+    outside_text: list[str]  # text lines outside the tables (title, year, signatures)
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a value came from."""
@@ -198,3 +217,55 @@ class Form:
         data["computed_total"] = self.computed_total
         data["status"] = self.status
         return data
+
+
+@dataclass
+class FileResult:
+    """The outcome of one input file: a form, or an error when parsing failed."""
+
+    file: str
+    form: Form | None
+    seconds: float
+    error: str = ""
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.form is None else self.form.status
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    """Tolerances, in page units (points for PDFs, pixels for images)."""
+
+    snap_tolerance: float = 3.0  # lines this close are one line (double borders, 0.75pt pens)
+    join_tolerance: float = 3.0  # gaps this short inside a line are closed (broken scans)
+    intersection_tolerance: float = 3.0  # a line ending this close to another touches it
+    min_cell_size: float = 4.0  # boundaries closer than this are one boundary
+    border_coverage: float = 0.5  # share of a cell side that must be drawn to count as a border
+    min_table_lines: int = 2  # each direction needs at least this many lines
+    min_segment_length: float = 6.0  # shorter strokes are text, not ruling lines
+
+    def scaled(self, factor: float) -> GridSettings:
+        """The same settings for another unit (e.g. pixels at ``dpi / 72`` per point)."""
+        return GridSettings(
+            snap_tolerance=self.snap_tolerance * factor,
+            join_tolerance=self.join_tolerance * factor,
+            intersection_tolerance=self.intersection_tolerance * factor,
+            min_cell_size=self.min_cell_size * factor,
+            border_coverage=self.border_coverage,
+            min_table_lines=self.min_table_lines,
+            min_segment_length=self.min_segment_length * factor,
+        )
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a caller may choose for one run."""
+
+    layout: str | None = None  # force a form family instead of detecting it
+    ocr_engine: str | None = None  # OCR engine name (None: the default engine)
+    force_ocr: bool = False  # OCR every page even when it has a text layer
+    dpi: int = DEFAULT_DPI  # rendering resolution for pages that are not one embedded scan
+    debug_dir: Path | None = None  # write per-page debug overlays here
+    pages: tuple[int, ...] | None = None  # 1-based page numbers to read (None: all)
+    grid: GridSettings = field(default_factory=GridSettings)

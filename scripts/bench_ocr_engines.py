@@ -33,9 +33,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from extract.model import BBox
-from extract.numbers import parse_number
 from extract.ocr.base import CellRequest
-from extract.textnorm import join_cjk_lines, normalize_text
+from extract.text.normalize import join_cjk_lines, normalize_text
+from extract.text.numbers import parse_number
 
 SAMPLE_FONT = "Noto Sans CJK SC"
 SAMPLE_DIR = Path(tempfile.gettempdir()) / "selfeval_ocr_sample"

@@ -27,11 +27,11 @@ import pdfplumber  # noqa: E402
 
 from extract import textlayer  # noqa: E402
 from extract.evaluation import load_truth, truth_samples  # noqa: E402
-from extract.grid import segments_to_tables  # noqa: E402
-from extract.images import image_file_pages, pdf_page_image  # noqa: E402
+from extract.grid.build import segments_to_tables  # noqa: E402
+from extract.inputs.images import image_file_pages, pdf_page_image  # noqa: E402
 from extract.model import Table  # noqa: E402
 from extract.ocr.registry import get_engine  # noqa: E402
-from extract.scan import analyse_page  # noqa: E402
+from extract.scan.page import analyse_page  # noqa: E402
 
 SCANNED = ROOT / "samples" / "scanned"
 EXPORTED = ROOT / "samples" / "exported"

@@ -11,7 +11,12 @@ import pandas as pd
 
 from extract.cli import main
 from extract.evaluation import load_truth
-from extract.export import BUDGET_COLUMNS, FINDING_COLUMNS, INDICATOR_COLUMNS, SUMMARY_COLUMNS
+from extract.output.export import (
+    BUDGET_COLUMNS,
+    FINDING_COLUMNS,
+    INDICATOR_COLUMNS,
+    SUMMARY_COLUMNS,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTED = ROOT / "samples" / "exported"

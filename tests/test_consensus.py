@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from extract.consensus import FormPrior, closest_substring, fix_by_context, occurrences, vote_name
+from extract.forms.consensus import (
+    FormPrior,
+    closest_substring,
+    fix_by_context,
+    occurrences,
+    vote_name,
+)
 
 
 def test_misread_character_is_outvoted() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from extract.cut_labels import CutStrip, halves, join_strips, stroke_shift
+from extract.scan.cut_labels import CutStrip, halves, join_strips, stroke_shift
 
 
 def _strip(edge: str, x0: float, x1: float, image: np.ndarray, ink_rows: int) -> CutStrip:

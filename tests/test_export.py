@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from extract.export import (
+from extract.model import BudgetValue, Finding, Form, Indicator, Provenance
+from extract.output.export import (
     BUDGET_COLUMNS,
     FINDING_COLUMNS,
     INDICATOR_COLUMNS,
@@ -23,7 +24,6 @@ from extract.export import (
     summary_frame,
     write_outputs,
 )
-from extract.model import BudgetValue, Finding, Form, Indicator, Provenance
 
 UNIT = "广州市海珠区政务服务数据管理局"
 
@@ -279,8 +279,8 @@ def test_write_outputs_overwrites_previous_run(tmp_path: Path) -> None:
 
 
 def test_same_stem_inputs_keep_both_json_documents(tmp_path) -> None:
-    from extract.export import FileResult, write_outputs
     from extract.model import Form
+    from extract.output.export import FileResult, write_outputs
 
     results = [
         FileResult("a.pdf", Form(file="a.pdf", form_type="dept_overall", pages=1, method="text"), 0.1),

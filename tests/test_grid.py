@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.grid import GridSettings, segments_to_tables
+from extract.grid.build import GridSettings, segments_to_tables
 from extract.model import Segment
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.hierarchy import LevelCells, resolve_level
+from extract.forms.hierarchy import LevelCells, resolve_level
 
 
 def rows(spec: list[tuple[int, str, str, str]]) -> list[LevelCells]:
@@ -79,8 +79,9 @@ def test_no_join_within_a_page_or_across_sections() -> None:
 
 
 def test_header_level_labels_blurred_by_ocr_take_their_position() -> None:
-    from extract.layout import get_layout, matches
-    from extract.parse_dept import _resolve_names
+    from extract.forms.layouts import get_layout
+    from extract.forms.matching import matches
+    from extract.forms.parser import _resolve_names
 
     layout = get_layout("dept_overall")
 
@@ -108,7 +109,7 @@ def test_name_cell_merged_over_two_blocks_by_a_lost_line_is_split() -> None:
         LevelCells(1, 0, "n", "资金管理采购管理", None, "m1", "17", None),
         LevelCells(1, 0, "n", "资金管理采购管理", None, "m2", "2", None),
     ]
-    from extract.layout import split_into
+    from extract.forms.matching import split_into
 
     lexicon = ("资金管理", "采购管理", "资产管理")
     blocks = resolve_level(cells, leaf_sum([10, 7, 2]), split_name=lambda n, k: split_into(n, lexicon, k))
@@ -120,7 +121,8 @@ def test_name_cell_merged_over_two_blocks_by_a_lost_line_is_split() -> None:
 
 
 def test_lexicon_snapping_needs_a_clear_winner() -> None:
-    from extract.layout import get_layout, snap
+    from extract.forms.layouts import get_layout
+    from extract.forms.matching import snap
 
     layout = get_layout("dept_overall")
     names = layout.lexicon["level2"] + layout.lexicon["indicator"]
@@ -132,7 +134,7 @@ def test_lexicon_snapping_needs_a_clear_winner() -> None:
 
 
 def test_score_cell_run_into_its_neighbour_keeps_its_number() -> None:
-    from extract.parse_dept import leading_number
+    from extract.forms.parser import leading_number
 
     assert leading_number("1.0公用经费控制率为91.6%。") == "1.0"
     assert leading_number("2.0") == "2.0"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from extract.lost_rules import split_point
+from extract.scan.lost_rules import split_point
 
 PPP = 200 / 72  # pixels per point at 200 dpi
 

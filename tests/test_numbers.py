@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.numbers import (
+from extract.text.numbers import (
     UNITS,
     decimals_in,
     format_number,
@@ -303,7 +303,7 @@ def test_never_raises(text: str) -> None:
 
 
 def test_restore_decimal_point() -> None:
-    from extract.numbers import column_decimals, restore_decimal_point
+    from extract.text.numbers import column_decimals, restore_decimal_point
 
     assert restore_decimal_point("20", 1) == "2.0"
     assert restore_decimal_point("105", 1) == "10.5"
@@ -320,7 +320,7 @@ def test_restore_decimal_point() -> None:
 def test_restore_point_below_the_rows_max() -> None:
     """market 150 dpi: the points of `2.0`, `3.0` were lost in 19 of 36 scores (read `20`,
     `30` at 0.999), too many for the column's majority to say it prints decimals."""
-    from extract.numbers import printed_decimals, restore_point_below
+    from extract.text.numbers import printed_decimals, restore_point_below
 
     column = ["20", "30", "4.0", "30", "20", "2.0", "10", "1.0", "6.5"]
     assert printed_decimals(column) == 1

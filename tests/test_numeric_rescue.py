@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from extract.model import BBox, Cell
-from extract.numeric_rescue import numeric_columns, pick_number
 from extract.ocr.base import CellText
+from extract.scan.numeric_rescue import numeric_columns, pick_number
 
 
 def _cell(row: int, col: int, colspan: int = 1) -> Cell:
@@ -69,8 +69,8 @@ def test_a_numeric_cell_read_as_nothing_or_doubtfully_is_read_again_in_windows(
     import numpy as np
     from PIL import Image, ImageDraw, ImageFont
 
-    from extract.numeric_rescue import rescue_numbers
     from extract.ocr.registry import get_engine
+    from extract.scan.numeric_rescue import rescue_numbers
 
     font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 22)
     canvas = Image.new("L", (120, 6 * 60), 235)

@@ -16,12 +16,12 @@ import pytest
 
 from extract.errors import OcrEngineError
 from extract.model import BBox
-from extract.numbers import parse_number
 from extract.ocr import registry
 from extract.ocr.base import CellRequest, CellText
 from extract.ocr.postprocess import clean_name, clean_numeric, join_line_texts
 from extract.ocr.quality import is_degenerate
-from extract.textnorm import is_cjk
+from extract.text.normalize import is_cjk
+from extract.text.numbers import parse_number
 
 ROOT = Path(__file__).resolve().parent.parent
 # A committed exported sample (LibreOffice is not needed to run the tests): page 1 holds

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFont
 from extract.model import BBox
 from extract.ocr import registry
 from extract.ocr.base import CellRequest
-from extract.ocr.lines import cell_line_crops
+from extract.ocr.crops import cell_line_crops
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 PAPER, INK = 235, 30

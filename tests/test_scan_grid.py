@@ -15,11 +15,11 @@ import pytest
 
 from extract import preprocess, textlayer
 from extract.errors import InputFileError
-from extract.grid import segments_to_tables
-from extract.image_lines import LineSettings, find_lines, lines_to_tables
-from extract.images import image_file_pages, pdf_page_image
+from extract.grid.build import segments_to_tables
+from extract.inputs.images import image_file_pages, pdf_page_image
 from extract.model import Table
-from extract.scan import analyse_page
+from extract.scan.lines import LineSettings, find_lines, lines_to_tables
+from extract.scan.page import analyse_page
 
 FORM_ROWS = [
     ["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "指标解释", "自评分", "评分依据"],
@@ -210,7 +210,7 @@ def test_corrupt_image_names_the_file(tmp_path: Path) -> None:
 
 
 def test_debug_image_is_written(form_pdf: Path, tmp_path: Path) -> None:
-    from extract.debug_view import write_debug_image
+    from extract.grid.overlay import write_debug_image
 
     gray, ppp = pdf_page_image(form_pdf, 1, 150)
     page = analyse_page(gray, ppp, 1, use_osd=False)
@@ -279,7 +279,7 @@ def _paper_with_seal(size: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndarra
 def test_red_seal_fades_to_paper_and_print_under_it_stays_dark() -> None:
     from PIL import Image
 
-    from extract.images import seal_free_gray
+    from extract.inputs.images import seal_free_gray
 
     rgb, seal_only, bar = _paper_with_seal()
     gray = seal_free_gray(rgb).astype(int)
@@ -295,7 +295,7 @@ def test_red_seal_fades_to_paper_and_print_under_it_stays_dark() -> None:
 def test_colour_page_without_seal_is_its_luminance() -> None:
     from PIL import Image
 
-    from extract.images import seal_free_gray
+    from extract.inputs.images import seal_free_gray
 
     rgb, _, _ = _paper_with_seal()
     rgb[..., 0] = rgb[..., 1]  # no red anywhere

@@ -227,8 +227,8 @@ def test_a_short_last_page_with_faint_skewed_rules_is_not_turned(tmp_path: Path)
     """var_synonyms at 150 dpi, page 4 (one indicator row and the 总分 row): its faint
     rules, skewed by the scan, break into 1 px wide steps that counted as vertical text
     lines and outvoted the few real ones; the page was turned a quarter and its rows lost."""
-    from extract.images import pdf_page_image
-    from extract.scan import analyse_page
+    from extract.inputs.images import pdf_page_image
+    from extract.scan.page import analyse_page
 
     path = _scan_on_the_fly(tmp_path, "var_synonyms_2023", 150)
     gray, pixels_per_point = pdf_page_image(path, 4, 200)

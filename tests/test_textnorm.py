@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.textnorm import (
+from extract.text.normalize import (
     KEPT_PUNCTUATION,
     RADICAL_FIXES,
     is_cjk,

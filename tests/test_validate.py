@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.model import BudgetValue, Form, Indicator, Provenance
-from extract.validate import (
+from extract.rules.validate import (
     ValidationRules,
     format_score,
     grade_for,

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from ..textnorm import is_cjk
+from ..text.normalize import is_cjk
 
 # Texts shorter than this are judged by the symbol rule only: a short cell may well
 # repeat itself (`是是`, `1.11`).

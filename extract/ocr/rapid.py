@@ -27,10 +27,11 @@ import cv2
 import numpy as np
 
 from ..errors import OcrEngineError
-from ..model import BBox
+from ..model import PAPER_PERCENTILE, BBox
+from ..text.cleanup import clean_numeric
 from .base import CellRequest, CellText
-from .lines import DASH_CONFIDENCE, LineCrop, cell_line_crops, ink_threshold
-from .postprocess import clean_numeric, join_line_texts, mean_confidence
+from .crops import DASH_CONFIDENCE, LineCrop, cell_line_crops, ink_threshold
+from .postprocess import join_line_texts, mean_confidence
 
 # Lines recognised per ONNX run, sorted by aspect ratio first. Measured on a 100-line
 # page at 150 dpi (1 thread): 8 lines 3.1 CPU-s, 16 lines 4.2 s, 32 lines more (every
@@ -205,7 +206,7 @@ class RapidOcrEngine:
         for i in again:
             image = crops[i].image
             pad = max(1, round(REREAD_PAD_SHARE * image.shape[0]))
-            paper = int(np.percentile(image, 90))
+            paper = int(np.percentile(image, PAPER_PERCENTILE))
             taller.append(np.pad(image, ((pad, pad), (0, 0)), constant_values=paper))
         out = list(results)
         for i, reading in zip(again, self._recognise(taller)):
@@ -277,7 +278,7 @@ class RapidOcrEngine:
         """Detector boxes on the page (rules blanked), split along cell borders."""
         thr = ink_threshold(image)
         # paint the cells' rules out first, by pasting each cell's cleaned lines
-        clean = np.full_like(image, int(np.percentile(image, 90)))
+        clean = np.full_like(image, int(np.percentile(image, PAPER_PERCENTILE)))
         for crop in cell_line_crops(image, [c.bbox for c in cells], thr):
             b = crop.bbox
             clean[int(b.top) : int(b.bottom), int(b.x0) : int(b.x1)] = crop.image

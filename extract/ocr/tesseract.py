@@ -17,10 +17,11 @@ import cv2
 import numpy as np
 
 from ..errors import OcrEngineError
-from ..numbers import parse_number
+from ..text.cleanup import clean_numeric, looks_numeric
+from ..text.numbers import parse_number
 from .base import CellRequest, CellText
-from .lines import DASH_CONFIDENCE, LineCrop, cell_line_crops, normalise_crop
-from .postprocess import clean_numeric, join_line_texts, looks_numeric, mean_confidence
+from .crops import DASH_CONFIDENCE, LineCrop, cell_line_crops, normalise_crop
+from .postprocess import join_line_texts, mean_confidence
 
 # Height line crops are scaled to before binarising: measured best of 32/40/48 on
 # 150–300 dpi pages (small type is 12–15 px high at 150 dpi, too small for tesseract).

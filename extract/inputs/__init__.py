@@ -1,0 +1,7 @@
+"""Input files: what kind each is, PDFs opened, pages as grey images (scans, image files)."""
+
+from .images import image_file_pages, pdf_page_image
+from .pdf import open_pdf
+from .sniff import sniff
+
+__all__ = ["image_file_pages", "open_pdf", "pdf_page_image", "sniff"]

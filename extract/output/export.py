@@ -1,0 +1,239 @@
+"""Write parsed forms as the CSV and JSON files of the output contract (FORMS.md §4)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..model import FileResult, Form, Provenance
+
+SCHEMA_VERSION = 1
+
+INDICATOR_COLUMNS = [
+    "file", "form_type", "unit_name", "year", "level1", "level1_max", "level2",
+    "level2_max", "indicator", "max_score", "score", "target", "actual", "explanation",
+    "basis", "page",
+]  # fmt: skip
+BUDGET_COLUMNS = ["file", "form_type", "row", "column", "value"]
+FINDING_COLUMNS = ["file", "rule", "severity", "location", "expected", "found", "message", "page"]
+SUMMARY_COLUMNS = [
+    "file", "form_type", "pages", "method", "status", "declared_total", "computed_total",
+    "findings", "seconds", "error",
+]  # fmt: skip
+
+# Integer columns use pandas' nullable Int64 so a missing year prints empty, not "2021.0".
+_INT_COLUMNS = {"year", "page", "pages", "findings"}
+# Numeric columns stay float even when every value is missing.
+_FLOAT_COLUMNS = {
+    "level1_max", "level2_max", "max_score", "score", "value", "declared_total",
+    "computed_total", "seconds",
+}  # fmt: skip
+# Excel exports carry float noise such as 0.0900000762939453; six decimals keep every
+# printed figure (money has two, rates four at most) and drop the noise.
+CSV_FLOAT_DECIMALS = 6
+SECONDS_DECIMALS = 3
+
+CSV_NAMES = {
+    "indicators": "indicators.csv",
+    "budget": "budget.csv",
+    "findings": "findings.csv",
+    "summary": "summary.csv",
+}
+JSON_DIR = "json"
+
+
+# ---------------------------------------------------------------------------- frames
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """A frame with exactly ``columns``; numeric columns typed even when empty."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in columns:
+        if column in _INT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+        elif column in _FLOAT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def _item_rows(
+    forms: Iterable[Form], items: Callable[[Form], Iterable[Any]], columns: list[str]
+) -> list[dict[str, Any]]:
+    """A row of ``columns`` per item of each form: each value from the item when it has
+    that field (``score``, ``page``), else from its form (``file``, ``unit_name``)."""
+    return [
+        {c: getattr(item, c) if hasattr(item, c) else getattr(form, c) for c in columns}
+        for form in forms
+        for item in items(form)
+    ]
+
+
+def indicators_frame(forms: Iterable[Form]) -> pd.DataFrame:
+    """One row per leaf indicator, parents filled in (``indicators.csv``)."""
+    return _frame(_item_rows(forms, lambda f: f.indicators, INDICATOR_COLUMNS), INDICATOR_COLUMNS)
+
+
+def budget_frame(forms: Iterable[Form]) -> pd.DataFrame:
+    """One row per budget-block value (``budget.csv``)."""
+    return _frame(_item_rows(forms, lambda f: f.budget, BUDGET_COLUMNS), BUDGET_COLUMNS)
+
+
+def findings_frame(forms: Iterable[Form]) -> pd.DataFrame:
+    """One row per validation finding (``findings.csv``)."""
+    return _frame(_item_rows(forms, lambda f: f.findings, FINDING_COLUMNS), FINDING_COLUMNS)
+
+
+def _summary_row(result: FileResult) -> dict[str, Any]:
+    form = result.form
+    seconds = round(float(result.seconds), SECONDS_DECIMALS) if result.seconds is not None else None
+    if form is None:
+        return {
+            "file": result.file,
+            "form_type": "",
+            "pages": None,
+            "method": "",
+            "status": result.status,
+            "declared_total": None,
+            "computed_total": None,
+            "findings": 0,
+            "seconds": seconds,
+            "error": result.error,
+        }
+    return {
+        "file": result.file,
+        "form_type": form.form_type,
+        "pages": form.pages,
+        "method": form.method,
+        "status": result.status,
+        "declared_total": form.declared_total,
+        "computed_total": form.computed_total,
+        "findings": len(form.findings),
+        "seconds": seconds,
+        "error": result.error,
+    }
+
+
+def summary_frame(results: Iterable[FileResult]) -> pd.DataFrame:
+    """One row per input file, failed ones included (``summary.csv``)."""
+    return _frame([_summary_row(result) for result in results], SUMMARY_COLUMNS)
+
+
+# ------------------------------------------------------------------------------ JSON
+
+
+def _json_safe(value: Any) -> Any:
+    """Plain JSON types only: NaN/inf → None, tuples → lists, dataclasses → dicts."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return _json_safe(asdict(value))
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _provenance(provenance: Provenance | None) -> dict[str, Any] | None:
+    return None if provenance is None else asdict(provenance)
+
+
+def form_to_json(form: Form) -> dict[str, Any]:
+    """The whole form as a JSON-safe dict, with provenance for every value."""
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "file": form.file,
+        "form_type": form.form_type,
+        "pages": form.pages,
+        "method": form.method,
+        "page_methods": list(form.page_methods),
+        "unit_name": form.unit_name,
+        "year": form.year,
+        "staff": form.staff,
+        "units": form.units,
+        "budget": [asdict(cell) for cell in form.budget],
+        "indicators": [{"path": leaf.path, **asdict(leaf)} for leaf in form.indicators],
+        "total_max": form.total_max,
+        "declared_total": form.declared_total,
+        "computed_total": form.computed_total,
+        "total_provenance": _provenance(form.total_provenance),
+        "header_provenance": {
+            name: _provenance(prov) for name, prov in (form.header_provenance or {}).items()
+        },
+        "findings": [asdict(finding) for finding in form.findings],
+        "status": form.status,
+    }
+    return _json_safe(document)
+
+
+def json_name(file: str) -> str:
+    """The JSON file name for an input path: ``sub/a.pdf`` → ``sub__a.json``."""
+    flat = file.replace(os.sep, "__")
+    if os.altsep:
+        flat = flat.replace(os.altsep, "__")
+    return os.path.splitext(flat)[0] + ".json"
+
+
+# ----------------------------------------------------------------------------- write
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary sibling, then rename over ``path``."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8", newline="")
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    floats = frame.select_dtypes(include="float").columns
+    rounded = frame.copy()
+    rounded[floats] = rounded[floats].round(CSV_FLOAT_DECIMALS)
+    return rounded.to_csv(index=False, lineterminator="\n")
+
+
+def write_outputs(results: list[FileResult], outdir: Path) -> dict[str, Path]:
+    """Write the four CSV files and one JSON per parsed file into ``outdir``.
+
+    Returns the written paths keyed ``indicators``, ``budget``, ``findings``,
+    ``summary`` and ``json/<name>.json`` for each JSON document.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    forms = [result.form for result in results if result.form is not None]
+    frames = {
+        "indicators": indicators_frame(forms),
+        "budget": budget_frame(forms),
+        "findings": findings_frame(forms),
+        "summary": summary_frame(results),
+    }
+    paths: dict[str, Path] = {}
+    for key, frame in frames.items():
+        path = outdir / CSV_NAMES[key]
+        _write_atomic(path, _csv_text(frame))
+        paths[key] = path
+    if forms:
+        (outdir / JSON_DIR).mkdir(exist_ok=True)
+    parsed = [r for r in results if r.form is not None]
+    stems = [json_name(r.file) for r in parsed]
+    for result, name in zip(parsed, stems):
+        if stems.count(name) > 1:  # a.pdf and a.tif in one folder: keep both documents
+            name = json_name(result.file + ".json")
+        path = outdir / JSON_DIR / name
+        assert result.form is not None
+        text = json.dumps(form_to_json(result.form), ensure_ascii=False, indent=2)
+        _write_atomic(path, text + "\n")
+        paths[f"{JSON_DIR}/{name}"] = path
+    return paths

@@ -1,0 +1,546 @@
+"""Check a parsed form against the scoring rules of FORMS.md §2 and return findings.
+
+Validation is pure and never raises: every rule is a small function from a form to a
+list of findings, and :func:`validate` concatenates them in a fixed order. Odd data
+(``None`` or NaN numbers, empty indicator lists) yields findings or nothing, never an
+exception. Rule ids and location strings are part of the output contract.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ..model import BudgetValue, Finding, Form, Indicator, Provenance
+
+ERROR = "error"
+WARNING = "warning"
+
+TOTAL_LOCATION = "总分"
+RATE_LOCATION_PREFIX = "完成率"
+
+# Float arithmetic on printed decimals leaves noise around 1e-15; this slack keeps a
+# difference of exactly the tolerance (e.g. 2.001 vs 2.0) from counting as a mismatch.
+FLOAT_SLACK = 1e-9
+# Scores and maxima are compared after rounding to this many decimals (FORMS.md §2).
+SCORE_DECIMALS = 3
+# A printed rate without a readable precision is assumed to carry two decimals (87.93%).
+DEFAULT_RATE_DECIMALS = 2
+
+# Self-evaluation grades (自评等级) with their lower bounds, highest first (FORMS.md §1).
+DEFAULT_GRADES: tuple[tuple[str, float], ...] = (
+    ("优", 90.0),
+    ("良", 80.0),
+    ("中", 60.0),
+    ("差", 0.0),
+)
+
+
+@dataclass(frozen=True)
+class ValidationRules:
+    """Thresholds and names the rules use; the defaults fit the dept_overall family."""
+
+    # Scores are printed with one or two decimals; 0.001 absorbs rounding only.
+    score_tolerance: float = 0.001
+    # FORMS.md §2: a printed rate may differ from 执行数 ÷ 预算数 by 0.01 percentage point.
+    rate_tolerance_pp: float = 0.01
+    # The 总分 分值 when the form does not print one.
+    total_max: float = 100.0
+    # 一级 names whose leaf scores may be negative (deductions).
+    allow_negative_sections: tuple[str, ...] = ("加减分项",)
+    # Budget row names for the (budget, executed, rate) roles; a project form uses
+    # ("全年预算数(A)", "全年执行数(B)", "执行率").
+    budget_rows: tuple[str, str, str] = ("全年预算数", "全年执行数", "完成率")
+    # Grades with lower bounds, highest first; None when the form family prints none.
+    # Not used for dept_overall forms, which print no 自评等级.
+    grades: tuple[tuple[str, float], ...] | None = None
+
+
+DEFAULT_RULES = ValidationRules()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _num(value: object) -> float | None:
+    """A finite float, or None for None, NaN, infinities and anything non-numeric."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def format_score(value: float | None) -> str:
+    """A score without float noise: at most 3 decimals, at least one ("2.0", "90.25")."""
+    number = _num(value)
+    if number is None:
+        return ""
+    text = f"{round(number, SCORE_DECIMALS):.{SCORE_DECIMALS}f}".rstrip("0")
+    if text.endswith("."):
+        text += "0"
+    return "0.0" if text == "-0.0" else text
+
+
+def _differs(a: float, b: float, tolerance: float) -> bool:
+    return abs(a - b) > tolerance + FLOAT_SLACK
+
+
+def _differs_rounded(a: float, b: float, tolerance: float) -> bool:
+    return _differs(round(a, SCORE_DECIMALS), round(b, SCORE_DECIMALS), tolerance)
+
+
+def _bbox(provenance: Provenance | None) -> list[float] | None:
+    if provenance is None or provenance.bbox is None:
+        return None
+    return list(provenance.bbox)
+
+
+def _leaf_provenance(leaf: Indicator, *fields: str) -> Provenance | None:
+    """The first provenance present among ``fields``; tolerates a missing dict."""
+    provenance = leaf.provenance or {}
+    for name in fields:
+        if provenance.get(name) is not None:
+            return provenance[name]
+    return None
+
+
+def _finding(
+    rule: str,
+    location: str,
+    expected: str,
+    found: str,
+    message: str,
+    page: int | None = 0,
+    provenance: Provenance | None = None,
+    severity: str = ERROR,
+) -> Finding:
+    if provenance is not None and provenance.page:
+        page = provenance.page
+    return Finding(
+        rule=rule,
+        severity=severity,
+        location=location,
+        expected=expected,
+        found=found,
+        message=message,
+        page=page or 0,
+        bbox=_bbox(provenance),
+    )
+
+
+def _runs(items: Sequence[Indicator], key: Callable[[Indicator], object]) -> list[list[Indicator]]:
+    """Consecutive runs of items sharing ``key``, in order."""
+    runs: list[list[Indicator]] = []
+    for item in items:
+        if runs and key(runs[-1][0]) == key(item):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _first_known(values: Iterable[object]) -> float | None:
+    for value in values:
+        number = _num(value)
+        if number is not None:
+            return number
+    return None
+
+
+def _sum_known(values: Iterable[float | None]) -> float | None:
+    """The sum, or None when any value is unknown (a missing value is reported once)."""
+    total = 0.0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _level2_max(group: Sequence[Indicator]) -> float | None:
+    return _first_known(leaf.level2_max for leaf in group)
+
+
+def _level1_max(group: Sequence[Indicator]) -> float | None:
+    return _first_known(leaf.level1_max for leaf in group)
+
+
+def _leaf_max_sum(group: Sequence[Indicator]) -> float | None:
+    return _sum_known(_num(leaf.max_score) for leaf in group)
+
+
+def _level2_contribution(group: Sequence[Indicator]) -> float | None:
+    """What a level2 group adds to its level1: its own max, else its leaves' maxima.
+
+    A group without a 二级 label (level2 == "") or without a 二级 分值 column (project
+    forms) hangs its leaves directly under the level1.
+    """
+    own = _level2_max(group) if group[0].level2 else None
+    return own if own is not None else _leaf_max_sum(group)
+
+
+def _level1_groups(form: Form) -> list[list[Indicator]]:
+    return _runs(form.indicators or [], lambda leaf: leaf.level1)
+
+
+def _level2_groups(level1_group: Sequence[Indicator]) -> list[list[Indicator]]:
+    return _runs(level1_group, lambda leaf: leaf.level2)
+
+
+def _level1_contribution(group: Sequence[Indicator]) -> float | None:
+    own = _level1_max(group)
+    if own is not None:
+        return own
+    return _sum_known(_level2_contribution(sub) for sub in _level2_groups(group))
+
+
+def _norm_label(text: str) -> str:
+    """Labels compare after NFKC (full-width brackets) and without whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+_NUMBER = re.compile(r"\d+(?:\.(\d*))?")
+
+
+def printed_decimals(text: str, default: int = DEFAULT_RATE_DECIMALS) -> int:
+    """Decimals of the last number in ``text`` ("87.93%" → 2, "88%" → 0), else ``default``.
+
+    Tolerates OCR spaces ("87. 93%") and full-width digits ("８７．９３％").
+    """
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    matches = list(_NUMBER.finditer(compact))
+    if not matches:
+        return default
+    fraction = matches[-1].group(1)
+    return len(fraction) if fraction else 0
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def check_missing_values(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``missing_value``: a leaf without 分值 or 得分, or a form without a declared 总分."""
+    findings: list[Finding] = []
+    for leaf in form.indicators or []:
+        missing = [
+            name
+            for name, value in (("max_score", leaf.max_score), ("score", leaf.score))
+            if _num(value) is None
+        ]
+        if not missing:
+            continue
+        provenance = _leaf_provenance(leaf, *missing)
+        findings.append(
+            _finding(
+                "missing_value",
+                leaf.path,
+                "number",
+                provenance.raw_text if provenance else "",
+                f"{' and '.join(missing)} missing at {leaf.path}",
+                leaf.page,
+                provenance,
+            )
+        )
+    findings += _missing_parent_maxima(form)
+    if form.indicators and _num(form.declared_total) is None:
+        provenance = form.total_provenance
+        findings.append(
+            _finding(
+                "missing_value",
+                TOTAL_LOCATION,
+                "number",
+                provenance.raw_text if provenance else "",
+                f"declared total score missing at {TOTAL_LOCATION}",
+                0,
+                provenance,
+            )
+        )
+    return findings
+
+
+def _level2_location(leaf: Indicator) -> str:
+    """Where a 二级 block is reported: ``一级/二级``, or the 二级 alone without a 一级."""
+    return f"{leaf.level1}/{leaf.level2}" if leaf.level1 else leaf.level2
+
+
+def _missing_parent_maxima(form: Form) -> list[Finding]:
+    """A 一级/二级 block without 分值 in a form whose other blocks of that level have one
+    (the column exists: the cell is empty or was unreadable). Without it the block's
+    children cannot be checked, so the gap is reported instead of skipped silently."""
+    level1 = [g for g in _level1_groups(form) if g[0].level1]
+    level2 = [g for group in level1 for g in _level2_groups(group) if g[0].level2]
+    findings: list[Finding] = []
+    for groups, key, own in ((level1, "level1_max", _level1_max), (level2, "level2_max", _level2_max)):
+        missing = [g for g in groups if own(g) is None]
+        if len(missing) == len(groups):
+            continue
+        for group in missing:
+            leaf = group[0]
+            location = leaf.level1 if key == "level1_max" else _level2_location(leaf)
+            provenance = _first_provenance(group, key)
+            findings.append(_finding(
+                "missing_value", location, "number", provenance.raw_text if provenance else "",
+                f"{key} missing at {location}", leaf.page, provenance,
+            ))
+    return findings
+
+
+TEXT_FIELDS = ("indicator", "target", "actual", "explanation", "basis")
+
+
+def check_unreadable_cells(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``unreadable_cell``: an OCR'd text cell whose reading was dropped as unreliable (low
+    confidence or degenerate): the CSV holds an empty value, the raw reading is kept here.
+    Unreadable 分值/得分 cells are ``missing_value`` findings instead."""
+    findings: list[Finding] = []
+    for leaf in form.indicators or []:
+        for name in TEXT_FIELDS:
+            prov = (leaf.provenance or {}).get(name)
+            if prov is None or prov.source == "text" or not prov.raw_text:
+                continue
+            if getattr(leaf, name):
+                continue
+            findings.append(
+                _finding(
+                    "unreadable_cell",
+                    leaf.path,
+                    "text",
+                    prov.raw_text[:80],
+                    f"{name} unreadable at {leaf.path} (OCR confidence {prov.confidence:.2f})",
+                    prov.page,
+                    prov,
+                    severity=WARNING,
+                )
+            )
+    return findings
+
+
+def check_score_exceeds_max(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``score_exceeds_max``: a leaf 得分 above its own 分值."""
+    findings: list[Finding] = []
+    for leaf in form.indicators or []:
+        score, max_score = _num(leaf.score), _num(leaf.max_score)
+        if score is None or max_score is None:
+            continue
+        if round(score, SCORE_DECIMALS) > round(max_score, SCORE_DECIMALS) + (
+            rules.score_tolerance + FLOAT_SLACK
+        ):
+            findings.append(
+                _finding(
+                    "score_exceeds_max",
+                    leaf.path,
+                    format_score(max_score),
+                    format_score(score),
+                    f"score {format_score(score)} exceeds max {format_score(max_score)}"
+                    f" at {leaf.path}",
+                    leaf.page,
+                    _leaf_provenance(leaf, "score"),
+                )
+            )
+    return findings
+
+
+def check_negative_score(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``negative_score``: a leaf 得分 below 0 outside the deduction sections."""
+    findings: list[Finding] = []
+    for leaf in form.indicators or []:
+        score = _num(leaf.score)
+        if score is None or leaf.level1 in rules.allow_negative_sections:
+            continue
+        if round(score, SCORE_DECIMALS) < -(rules.score_tolerance + FLOAT_SLACK):
+            findings.append(
+                _finding(
+                    "negative_score",
+                    leaf.path,
+                    format_score(0.0),
+                    format_score(score),
+                    f"score {format_score(score)} is negative at {leaf.path}",
+                    leaf.page,
+                    _leaf_provenance(leaf, "score"),
+                )
+            )
+    return findings
+
+
+def _sum_mismatch(
+    location: str, parent_max: float, children: float, group: Sequence[Indicator], key: str
+) -> Finding:
+    return _finding(
+        "children_max_sum_mismatch",
+        location,
+        format_score(parent_max),
+        format_score(children),
+        f"children max sum {format_score(children)} differs from max"
+        f" {format_score(parent_max)} at {location}",
+        group[0].page,
+        _first_provenance(group, key),
+    )
+
+
+def _first_provenance(group: Sequence[Indicator], key: str) -> Provenance | None:
+    for leaf in group:
+        provenance = _leaf_provenance(leaf, key)
+        if provenance is not None:
+            return provenance
+    return None
+
+
+def check_children_max_sum(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``children_max_sum_mismatch``: children's 分值 do not add up to a 二级/一级 分值.
+
+    Groups are consecutive leaves sharing level1 (+ level2). A parent whose own max is
+    unknown is skipped, as is a sum with an unknown child (that leaf is already a
+    ``missing_value``). Leaves without a 二级 label count directly under the 一级.
+    """
+    findings: list[Finding] = []
+    tolerance = rules.score_tolerance
+    for level1_group in _level1_groups(form):
+        level2_groups = _level2_groups(level1_group)
+        for group in level2_groups:
+            if not group[0].level2:
+                continue
+            own, children = _level2_max(group), _leaf_max_sum(group)
+            if own is None or children is None or not _differs_rounded(own, children, tolerance):
+                continue
+            location = _level2_location(group[0])
+            findings.append(_sum_mismatch(location, own, children, group, "level2_max"))
+        own = _level1_max(level1_group)
+        children = _sum_known(_level2_contribution(group) for group in level2_groups)
+        if own is None or children is None or not _differs_rounded(own, children, tolerance):
+            continue
+        location = level1_group[0].level1
+        findings.append(_sum_mismatch(location, own, children, level1_group, "level1_max"))
+    return findings
+
+
+def check_total_max(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``total_max_mismatch``: the 一级 分值 do not add up to the 总分 分值."""
+    if not form.indicators:
+        return []
+    expected = _num(form.total_max)
+    if expected is None:
+        expected = rules.total_max
+    found = _sum_known(_level1_contribution(group) for group in _level1_groups(form))
+    if found is None or not _differs_rounded(expected, found, rules.score_tolerance):
+        return []
+    return [
+        _finding(
+            "total_max_mismatch",
+            TOTAL_LOCATION,
+            format_score(expected),
+            format_score(found),
+            f"level-1 max sum {format_score(found)} differs from total max"
+            f" {format_score(expected)} at {TOTAL_LOCATION}",
+            0,
+            form.total_provenance,
+        )
+    ]
+
+
+def _unreadable_score(leaf: Indicator) -> bool:
+    """A 得分 cell holding something that is not a number (blank cells count as 0)."""
+    prov = (leaf.provenance or {}).get("score")
+    return _num(leaf.score) is None and prov is not None and bool(prov.raw_text.strip())
+
+
+def check_total_score(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``total_score_mismatch``: the declared 总分 得分 differs from the sum of leaf scores."""
+    declared = _num(form.declared_total)
+    if declared is None:
+        return []  # reported as missing_value when the form has indicators
+    if any(_unreadable_score(leaf) for leaf in form.indicators or []):
+        return []  # a score that is there but could not be read: the sum is unknown
+    computed = sum(_num(leaf.score) or 0.0 for leaf in form.indicators or [])
+    if not _differs_rounded(declared, computed, rules.score_tolerance):
+        return []
+    return [
+        _finding(
+            "total_score_mismatch",
+            TOTAL_LOCATION,
+            format_score(computed),
+            format_score(declared),
+            f"declared total {format_score(declared)} differs from leaf score sum"
+            f" {format_score(computed)} at {TOTAL_LOCATION}",
+            0,
+            form.total_provenance,
+        )
+    ]
+
+
+def _budget_cells(form: Form) -> dict[str, dict[str, BudgetValue]]:
+    """column → normalised row label → first value with that row, columns in order."""
+    table: dict[str, dict[str, BudgetValue]] = {}
+    for cell in form.budget or []:
+        table.setdefault(cell.column, {}).setdefault(_norm_label(cell.row), cell)
+    return table
+
+
+def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``budget_rate_mismatch``: a printed 完成率 differs from 执行数 ÷ 预算数 × 100."""
+    budget_row, executed_row, rate_row = (_norm_label(name) for name in rules.budget_rows)
+    findings: list[Finding] = []
+    for column, rows in _budget_cells(form).items():
+        if budget_row not in rows or executed_row not in rows or rate_row not in rows:
+            continue
+        budget = _num(rows[budget_row].value)
+        executed = _num(rows[executed_row].value)
+        rate_cell = rows[rate_row]
+        printed = _num(rate_cell.value)
+        if not budget or executed is None or printed is None:
+            continue
+        decimals = printed_decimals(rate_cell.text)
+        expected = round(executed / budget * 100, decimals)
+        if not _differs(printed, expected, rules.rate_tolerance_pp):
+            continue
+        location = f"{RATE_LOCATION_PREFIX}/{column}"
+        findings.append(
+            _finding(
+                "budget_rate_mismatch",
+                location,
+                f"{expected:.{decimals}f}",
+                f"{printed:.{decimals}f}",
+                f"printed rate {printed:.{decimals}f}% differs from executed / budget"
+                f" = {expected:.{decimals}f}% at {location}",
+                0,
+                rate_cell.provenance,
+            )
+        )
+    return findings
+
+
+RULES: tuple[Callable[[Form, ValidationRules], list[Finding]], ...] = (
+    check_unreadable_cells,
+    check_missing_values,
+    check_score_exceeds_max,
+    check_negative_score,
+    check_children_max_sum,
+    check_total_max,
+    check_total_score,
+    check_budget_rate,
+)
+
+
+def validate(form: Form, rules: ValidationRules | None = None) -> list[Finding]:
+    """All findings for ``form``, rule by rule in :data:`RULES` order; never raises."""
+    rules = rules or DEFAULT_RULES
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule(form, rules))
+    return findings
+
+
+def grade_for(total: float | None, grades: Sequence[tuple[str, float]] = DEFAULT_GRADES) -> str:
+    """The grade whose lower bound ``total`` reaches ("" for an unknown total)."""
+    number = _num(total)
+    if number is None:
+        return ""
+    for name, lower in grades:
+        if number >= lower - FLOAT_SLACK:
+            return name
+    return grades[-1][0] if grades else ""

@@ -1,0 +1,6 @@
+"""Scanned pages: image clean-up, orientation, ruling lines, lost rules, OCR of the cells,
+numbers under stamps, labels cut by page breaks, and the debug view."""
+
+from .page import mend_cut_pages, read_scanned_page
+
+__all__ = ["mend_cut_pages", "read_scanned_page"]

@@ -5,6 +5,8 @@
 >>> frames = to_frames(form)  # indicators, budget, findings as pandas DataFrames
 """
 
+import logging
+
 from .api import read_forms, to_frames
 from .errors import SelfEvalError
 from .model import BudgetValue, Finding, Form, Indicator
@@ -15,3 +17,5 @@ __all__ = [
     "process_file", "read_form", "read_forms", "to_frames",
 ]  # fmt: skip
 __version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -10,6 +10,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,6 +21,10 @@ from .output.export import FileResult, write_outputs
 from .pipeline import Options, process_file
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_FINDINGS = 0, 1, 2, 3
+# Libraries whose warnings are noise to a user (pdfminer warns once per glyph of a font
+# without a bounding box: about 190 lines for three PDFs printed by Chromium). They are
+# shown from -vv on.
+QUIET_LIBRARIES = ("pdfminer", "pdfplumber", "PIL", "openvino", "onnxruntime", "RapidOCR")
 INPUT_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 
@@ -52,6 +57,16 @@ def run_batch(jobs: list[tuple[Path, str]], options: Options, workers: int) -> l
             except BrokenProcessPool as exc:
                 results[name] = FileResult(name, None, 0.0, f"{name}: worker crashed ({exc})")
     return [results[name] for _, name in jobs]
+
+
+def configure_logging(verbosity: int) -> None:
+    """selfeval's own messages at WARNING (INFO with -v, DEBUG with -vv) on stderr;
+    libraries' warnings only from -vv on."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    logging.basicConfig(format="%(levelname)s: %(name)s: %(message)s", level=logging.WARNING)
+    logging.getLogger("extract").setLevel(level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING if verbosity >= 2 else logging.ERROR)
 
 
 def parse_pages(text: str) -> tuple[int, ...]:
@@ -88,11 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     ex.add_argument("--strict", action="store_true", help="exit 3 when any form has findings")
     ex.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    ex.add_argument("-v", "--verbose", action="count", default=0,
+                    help="log progress (-v) and details, library warnings included (-vv)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
     jobs = collect_inputs(args.inputs)
     if not jobs:
         print("error: no input files found", file=sys.stderr)

@@ -43,7 +43,7 @@ SAMPLE_DIR = Path(tempfile.gettempdir()) / "selfeval_ocr_sample"
 # a character whose box grazes a ruling line belongs to the cell it sits in.
 TRUTH_INSET_PT = 0.5
 
-# Rows of the sample indicator table (FORMS.md §1, dept_overall part 1), with wrapped
+# Rows of the sample indicator table (docs/forms.md §1, dept_overall part 1), with wrapped
 # names, long explanations and the number shapes of §3.
 _HEADER = [
     "一级指标",
@@ -119,7 +119,7 @@ _BUDGET = [
 
 def build_sample_pdf(out_dir: Path = SAMPLE_DIR, font_size: float = 8.0, scale: int = 75) -> Path:
     """Write the sample workbook and convert it with LibreOffice; reuse an existing PDF.
-    8 pt type printed at 75 % is 6 pt, 12–13 px high at 150 dpi (FORMS.md §5)."""
+    8 pt type printed at 75 % is 6 pt, 12–13 px high at 150 dpi (docs/forms.md §5)."""
     pdf = out_dir / "ocr_sample.pdf"
     if pdf.exists():
         return pdf

@@ -113,7 +113,7 @@ class Form:
 def check_truth(
     truth: dict[str, Any], negative_ok: tuple[str, ...] = (), rate_decimals: int = 2
 ) -> list[dict[str, str]]:
-    """Independent validator over a truth dict (FORMS.md §2 rules): leaves under a level1
+    """Independent validator over a truth dict (docs/forms.md §3 rules): leaves under a level1
     in ``negative_ok`` may be negative; a rate compares at its printed precision."""
     out: list[dict[str, str]] = []
     inds = truth["indicators"]
@@ -1156,7 +1156,7 @@ def all_forms() -> list[Form]:
 
 
 # --------------------------------------------------------------------------- scans
-# Printed-and-scanned versions of the exported samples (FORMS.md §5), same truth.
+# Printed-and-scanned versions of the exported samples (docs/forms.md §5), same truth.
 #
 # Conventions recorded in each truth's "scan" block: ``rotation`` and ``skew_degrees`` are
 # the angles by which the page content was turned counter-clockwise (as PIL's

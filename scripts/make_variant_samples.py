@@ -27,7 +27,7 @@ samples the way real archives differ:
   to 95 (``total_max_mismatch``).
 
 Truth findings come from an independent checker over the truth (as in make_samples.py),
-extended with two rules FORMS.md states: 加减分项 may be negative, and a rate compares
+extended with two rules docs/forms.md states: 加减分项 may be negative, and a rate compares
 after rounding to its printed precision.
 
     python scripts/make_variant_samples.py

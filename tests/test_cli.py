@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from extract.cli import main
 from extract.evaluation import load_truth
@@ -17,6 +18,8 @@ from extract.output.export import (
     INDICATOR_COLUMNS,
     SUMMARY_COLUMNS,
 )
+
+pytestmark = pytest.mark.samples
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTED = ROOT / "samples" / "exported"

@@ -9,6 +9,8 @@ import pytest
 from extract.evaluation import compare, header_errors, load_truth
 from extract.pipeline import read_form
 
+pytestmark = pytest.mark.samples
+
 ROOT = Path(__file__).resolve().parent.parent
 TRUTHS = sorted((ROOT / "samples" / "exported").glob("*.truth.json"))
 

@@ -81,7 +81,7 @@ def test_no_join_within_a_page_or_across_sections() -> None:
 def test_header_level_labels_blurred_by_ocr_take_their_position() -> None:
     from extract.forms.layouts import get_layout
     from extract.forms.matching import matches
-    from extract.forms.parser import _resolve_names
+    from extract.forms.sections import _resolve_names
 
     layout = get_layout("dept_overall")
 
@@ -134,7 +134,7 @@ def test_lexicon_snapping_needs_a_clear_winner() -> None:
 
 
 def test_score_cell_run_into_its_neighbour_keeps_its_number() -> None:
-    from extract.forms.parser import leading_number
+    from extract.forms.readings import leading_number
 
     assert leading_number("1.0公用经费控制率为91.6%。") == "1.0"
     assert leading_number("2.0") == "2.0"

@@ -1,4 +1,4 @@
-"""Tests for extract.numbers: table-driven examples from FORMS.md §3 plus properties."""
+"""Tests for extract.numbers: table-driven examples from docs/forms.md §4 plus properties."""
 
 from __future__ import annotations
 

@@ -57,6 +57,7 @@ def test_the_same_digits_without_the_point_are_no_conflict() -> None:
     assert pick_number(_run(("2.5", 0.98), ("35", 0.97), ("2.5", 0.9))) is None  # other digits
 
 
+@pytest.mark.ocr
 @pytest.mark.parametrize(("first", "again"), [
     (CellText("", 0.0), True),  # the seal left no line the recogniser read
     (CellText("5", 0.60), True),  # the seal's ring hid `2.`: a doubtful number

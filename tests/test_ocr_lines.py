@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extract.model import BBox
@@ -54,6 +55,7 @@ def test_two_real_lines_are_both_kept() -> None:
     assert len(crops) == 2
 
 
+@pytest.mark.ocr
 def test_number_with_a_speck_below_reads_as_the_number() -> None:
     """300 dpi justice sample: `14.50` with scanner dust under it read `14.50+`."""
     if "rapidocr" not in registry.available_engines():
@@ -65,6 +67,7 @@ def test_number_with_a_speck_below_reads_as_the_number() -> None:
     assert [r.text for r in readings] == ["14.50", "3.0", "4.5"]
 
 
+@pytest.mark.ocr
 def test_a_full_stop_wrapped_onto_its_own_line_is_read() -> None:
     """An exporter wraps a paragraph's closing `。` onto a line of its own. Cut to its own
     size the recogniser read it as `a`, `0`, `o` or `6`; it is read as the end of the line

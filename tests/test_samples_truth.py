@@ -31,7 +31,7 @@ def load(path: Path) -> dict:
 
 
 def recheck(t: dict) -> set[tuple[str, str]]:
-    """Findings recomputed from the truth data (FORMS.md §2)."""
+    """Findings recomputed from the truth data (docs/forms.md §3)."""
     found: set[tuple[str, str]] = set()
     l2: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
     l1: OrderedDict[str, dict] = OrderedDict()

@@ -13,13 +13,16 @@ import numpy as np
 import pdfplumber
 import pytest
 
-from extract import preprocess, textlayer
 from extract.errors import InputFileError
 from extract.grid.build import segments_to_tables
 from extract.inputs.images import image_file_pages, pdf_page_image
 from extract.model import Table
+from extract.scan import cleanup, deskew
+from extract.scan.analysis import analyse_page
 from extract.scan.lines import LineSettings, find_lines, lines_to_tables
-from extract.scan.page import analyse_page
+from extract.textlayer.chars import ruling_segments
+
+pytestmark = pytest.mark.ocr
 
 FORM_ROWS = [
     ["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "指标解释", "自评分", "评分依据"],
@@ -110,7 +113,7 @@ def degrade(gray: np.ndarray, ppp: float, *, angle: float, seed: int) -> np.ndar
     yy, xx = np.mgrid[0:h, 0:w]
     img *= 0.78 + 0.15 * (xx / w) + 0.05 * np.sin(yy / h * 3)
     img = cv2.GaussianBlur(img, (0, 0), 0.3 * ppp)
-    img = preprocess.rotate(np.clip(img, 0, 255).astype(np.uint8), angle, fill=200).astype(np.float32)
+    img = cleanup.rotate(np.clip(img, 0, 255).astype(np.uint8), angle, fill=200).astype(np.float32)
     img += rng.normal(0, 8, img.shape)
     ok, buf = cv2.imencode(".jpg", np.clip(img, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 60])
     assert ok
@@ -123,7 +126,7 @@ def structure(table: Table) -> tuple[int, int, set[tuple[int, int, int, int]]]:
 
 def vector_tables(pdf: Path, page: int = 1) -> list[Table]:
     with pdfplumber.open(pdf) as doc:
-        return segments_to_tables(textlayer.ruling_segments(doc.pages[page - 1]), page)
+        return segments_to_tables(ruling_segments(doc.pages[page - 1]), page)
 
 
 @pytest.mark.parametrize("dpi", [150, 200])
@@ -141,35 +144,37 @@ def test_degraded_scan_gives_vector_grid(form_pdf: Path, dpi: int) -> None:
 @pytest.mark.parametrize("angle", [1.5, -2.5, 4.0])
 def test_deskew_recovers_angle(form_pdf: Path, dpi: int, angle: float) -> None:
     gray, ppp = pdf_page_image(form_pdf, 1, dpi)
-    tilted = preprocess.normalize_background(degrade(gray, ppp, angle=angle, seed=7), ppp)
-    straight, found = preprocess.deskew(tilted, ppp)
+    tilted = cleanup.normalize_background(degrade(gray, ppp, angle=angle, seed=7), ppp)
+    straight, found = deskew.deskew(tilted, ppp)
     assert abs(found - angle) < 0.2
-    assert abs(preprocess.detect_skew(straight, ppp)) < 0.2
+    assert abs(deskew.detect_skew(straight, ppp)) < 0.2
 
 
 @pytest.mark.parametrize("dpi", [150, 200])
 @pytest.mark.parametrize("turns", [1, 2])
-def test_orient_turns_page_upright(form_pdf: Path, dpi: int, turns: int) -> None:
+def test_page_turned_upright(form_pdf: Path, dpi: int, turns: int) -> None:
+    """The scan stage turns a page scanned sideways or upside down upright: the rotation
+    undoes the turn and the grid is the vector one."""
     gray, ppp = pdf_page_image(form_pdf, 1, dpi)
     turned = np.ascontiguousarray(np.rot90(gray, turns))
-    upright, angle = preprocess.orient(turned, ppp)
-    assert upright.shape == gray.shape
-    assert np.array_equal(upright, gray)
-    assert (angle + 90 * turns) % 360 == 0
+    page = analyse_page(turned, ppp, 1)
+    assert page.image.shape == gray.shape
+    assert (page.rotation + 90 * turns) % 360 == 0
+    assert [structure(t) for t in page.tables] == [structure(t) for t in vector_tables(form_pdf)]
 
 
 def test_upright_page_is_left_alone(form_pdf: Path) -> None:
     gray, ppp = pdf_page_image(form_pdf, 1, 150)
-    upright, angle = preprocess.orient(gray, ppp)
-    assert angle == 0
-    assert np.array_equal(upright, gray)
+    page = analyse_page(gray, ppp, 1)
+    assert page.rotation == 0
+    assert page.skew == 0.0
 
 
 def test_text_runs_are_not_lines(form_pdf: Path) -> None:
     """At 300 dpi the aligned strokes of a CJK text line must not become a row border."""
     expected = [structure(t) for t in vector_tables(form_pdf)]
     gray, ppp = pdf_page_image(form_pdf, 1, 300)
-    binary = preprocess.binarize_for_grid(preprocess.normalize_background(gray, ppp))
+    binary = cleanup.binarize_for_grid(cleanup.normalize_background(gray, ppp))
     segments = find_lines(binary, settings=LineSettings(pixels_per_point=ppp))
     assert [structure(t) for t in lines_to_tables(segments, 1, ppp)] == expected
 
@@ -279,7 +284,7 @@ def _paper_with_seal(size: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndarra
 def test_red_seal_fades_to_paper_and_print_under_it_stays_dark() -> None:
     from PIL import Image
 
-    from extract.inputs.images import seal_free_gray
+    from extract.inputs.seals import seal_free_gray
 
     rgb, seal_only, bar = _paper_with_seal()
     gray = seal_free_gray(rgb).astype(int)
@@ -295,7 +300,7 @@ def test_red_seal_fades_to_paper_and_print_under_it_stays_dark() -> None:
 def test_colour_page_without_seal_is_its_luminance() -> None:
     from PIL import Image
 
-    from extract.inputs.images import seal_free_gray
+    from extract.inputs.seals import seal_free_gray
 
     rgb, _, _ = _paper_with_seal()
     rgb[..., 0] = rgb[..., 1]  # no red anywhere

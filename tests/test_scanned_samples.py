@@ -15,6 +15,8 @@ import pytest
 from extract.evaluation import compare, load_truth
 from extract.pipeline import process_file
 
+pytestmark = pytest.mark.ocr
+
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ROOT / "samples" / "scanned"
 
@@ -172,13 +174,8 @@ def test_a_lone_digit_read_as_nothing_is_read_again_taller() -> None:
 def _scan_on_the_fly(tmp_path: Path, form: str, dpi: int, broken_lines: bool = False) -> Path:
     """A variant form printed and scanned now by scripts/make_samples.py (samples/ has no
     room for every variant at every dpi; the scan is seeded, so it is the same each run)."""
-    import importlib.util
-    import sys
+    from scripts import make_samples
 
-    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "scripts" / "make_samples.py")
-    assert spec is not None and spec.loader is not None
-    make_samples = sys.modules.setdefault("make_samples", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(make_samples)
     scan = make_samples.ScanSpec(form, dpi, broken_lines=broken_lines, source_dir="variants")
     make_samples.make_scan(scan, ROOT / "samples" / "exported", tmp_path)
     return tmp_path / f"{scan.stem}.pdf"
@@ -228,7 +225,7 @@ def test_a_short_last_page_with_faint_skewed_rules_is_not_turned(tmp_path: Path)
     rules, skewed by the scan, break into 1 px wide steps that counted as vertical text
     lines and outvoted the few real ones; the page was turned a quarter and its rows lost."""
     from extract.inputs.images import pdf_page_image
-    from extract.scan.page import analyse_page
+    from extract.scan.analysis import analyse_page
 
     path = _scan_on_the_fly(tmp_path, "var_synonyms_2023", 150)
     gray, pixels_per_point = pdf_page_image(path, 4, 200)

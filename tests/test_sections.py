@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.forms.parser import Column, is_repeat
+from extract.forms.sections import Column, is_repeat
 
 ROLES_PART1 = [("level1", 0.0, 0.05), ("level1_max", 0.05, 0.086), ("level2", 0.086, 0.165),
                ("level2_max", 0.165, 0.208), ("indicator", 0.208, 0.34), ("max_score", 0.34, 0.375),
@@ -38,7 +38,8 @@ def test_another_part_or_other_positions_are_not_a_repeat() -> None:
 
 def test_total_row_label_misread_as_a_number_is_not_the_total() -> None:
     """总分 read as 8分 (justice 150 dpi): the total 分值 is the 100 beside it."""
-    from extract.forms.parser import Section, parse_total
+    from extract.forms.parser import parse_total
+    from extract.forms.sections import Section
     from extract.grid.rows import GridRow
     from extract.model import BBox, Cell
 
@@ -56,10 +57,10 @@ def test_ocr_name_is_snapped_with_its_weight_kept() -> None:
     """var_inline scanned: `资产管理（4分）` was snapped whole to the lexicon's `资产管理`,
     so its 分值 4 was lost and the block had none."""
     from extract.forms.layouts import get_layout
-    from extract.forms.parser import snap_name, split_weight
+    from extract.forms.readings import snap_name
 
     layout = get_layout("dept_overall")
-    assert split_weight(snap_name("资产管埋（4分）", "level2", layout), layout) == ("资产管理", 4.0)
+    assert layout.split_weight(snap_name("资产管埋（4分）", "level2", layout)) == ("资产管理", 4.0)
     assert snap_name("资产管埋", "level2", layout) == "资产管理"
 
 

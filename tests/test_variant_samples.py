@@ -3,8 +3,7 @@ scripts/make_variant_samples.py), end to end against their truth.
 
 Each variant is a dept_overall form laid out differently from samples/exported (another
 PDF writer, other columns, inline weights, header synonyms, labels repeated per page,
-Excel number noise, small type, a negative 加减分项). Cases that fail today are marked
-``xfail(strict=True)`` with the cause, so a fix shows up as an XPASS to un-mark.
+Excel number noise, small type, a negative 加减分项).
 """
 
 from __future__ import annotations
@@ -19,31 +18,17 @@ from extract.evaluation import compare, header_errors, load_truth
 from extract.model import Form
 from extract.pipeline import read_form
 
+pytestmark = pytest.mark.samples
+
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "samples" / "variants"
 NAMES = sorted(p.name[: -len(".truth.json")] for p in FOLDER.glob("*.truth.json"))
-
-# (variant, check) -> why it fails today. check: rows | findings | header
-# (variant, check) -> why it fails today. check: rows | findings | header. Empty: the
-# three failures these variants first caught are fixed (hanging punctuation placed by
-# its left part in celltext; split wrapped 二级 labels joined in hierarchy; no space after
-# '≥' when joining wrapped lines in textnorm).
-XFAIL: dict[tuple[str, str], str] = {}
 
 
 @cache
 def case(name: str) -> tuple[Form, dict[str, Any]]:
     truth = load_truth(FOLDER / f"{name}.truth.json")
     return read_form(FOLDER / f"{name}.pdf"), truth
-
-
-def params(check: str) -> list[Any]:
-    return [
-        pytest.param(name, id=name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[(name, check)]))
-        if (name, check) in XFAIL
-        else pytest.param(name, id=name)
-        for name in NAMES
-    ]
 
 
 def test_variants_exist() -> None:
@@ -54,11 +39,7 @@ def test_variants_exist() -> None:
     assert size < 2_000_000
 
 
-def test_xfail_entries_name_variants() -> None:
-    assert {name for name, _ in XFAIL} <= set(NAMES)
-
-
-@pytest.mark.parametrize("name", params("rows"))
+@pytest.mark.parametrize("name", NAMES)
 def test_every_leaf_row_exact(name: str) -> None:
     form, truth = case(name)
     result = compare(form, truth)
@@ -66,7 +47,7 @@ def test_every_leaf_row_exact(name: str) -> None:
     assert result.extracted_rows == result.truth_rows == result.exact_rows
 
 
-@pytest.mark.parametrize("name", params("findings"))
+@pytest.mark.parametrize("name", NAMES)
 def test_findings_exactly_the_truths(name: str) -> None:
     form, truth = case(name)
     result = compare(form, truth)
@@ -74,7 +55,7 @@ def test_findings_exactly_the_truths(name: str) -> None:
     assert result.extra_findings == []
 
 
-@pytest.mark.parametrize("name", params("header"))
+@pytest.mark.parametrize("name", NAMES)
 def test_header_budget_and_totals(name: str) -> None:
     form, truth = case(name)
     assert header_errors(form, truth) == []

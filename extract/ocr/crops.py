@@ -1,7 +1,7 @@
 """Cell images → text-line crops, shared by the OCR engines.
 
 Each requested cell is cut from the page, the ruling lines along its edges are
-blanked (text touching a border must not be read with the line, FORMS.md §5), and
+blanked (text touching a border must not be read with the line, docs/forms.md §5), and
 its ink is split into text lines by a horizontal projection profile. Engines then
 recognise the line crops in one batch per page, so nothing is read across a cell
 border and multi-line cells come out top to bottom.

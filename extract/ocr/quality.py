@@ -28,7 +28,7 @@ REPEAT_SHARE = 0.5
 # digits and CJK characters are symbol garbage.
 MIN_SYMBOL_TEXT = 3
 MIN_WORD_SHARE = 0.4
-# Cells that are only placeholders (FORMS.md §3) or a template's ellipsis are valid.
+# Cells that are only placeholders (docs/forms.md §4) or a template's ellipsis are valid.
 _PLACEHOLDER_RE = re.compile(r"[\s\-—–―/\\…·.。无]*")
 _SEPARATORS_RE = re.compile(r"[\s,，、;；。.]+")
 

@@ -30,7 +30,7 @@ LINE_HEIGHT_PX = 48
 # line gap, so that tesseract's page layout keeps every slot a line of its own.
 SLOT_GAP_PX = 24
 MARGIN_PX = 16
-# Characters the numeric pass may read (FORMS.md §3 numbers).
+# Characters the numeric pass may read (docs/forms.md §4 numbers).
 NUMERIC_WHITELIST = "0123456789.,%-"
 # A tesseract process may run this long per page before it is given up.
 TIMEOUT_S = 120

@@ -1,4 +1,4 @@
-"""Write parsed forms as the CSV and JSON files of the output contract (FORMS.md §4)."""
+"""Write parsed forms as the CSV and JSON files of the output contract (docs/forms.md §6)."""
 
 from __future__ import annotations
 

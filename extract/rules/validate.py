@@ -1,4 +1,4 @@
-"""Check a parsed form against the scoring rules of FORMS.md §2 and return findings.
+"""Check a parsed form against the scoring rules of docs/forms.md §3 and return findings.
 
 Validation is pure and never raises: every rule is a small function from a form to a
 list of findings, and :func:`validate` concatenates them in a fixed order. Odd data
@@ -13,8 +13,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from ..model import BudgetValue, Finding, Form, Indicator, Provenance
+from ..text.numbers import decimals_in
 
 ERROR = "error"
 WARNING = "warning"
@@ -25,12 +27,10 @@ RATE_LOCATION_PREFIX = "完成率"
 # Float arithmetic on printed decimals leaves noise around 1e-15; this slack keeps a
 # difference of exactly the tolerance (e.g. 2.001 vs 2.0) from counting as a mismatch.
 FLOAT_SLACK = 1e-9
-# Scores and maxima are compared after rounding to this many decimals (FORMS.md §2).
+# Scores and maxima are compared after rounding to this many decimals (docs/forms.md §3).
 SCORE_DECIMALS = 3
-# A printed rate without a readable precision is assumed to carry two decimals (87.93%).
-DEFAULT_RATE_DECIMALS = 2
 
-# Self-evaluation grades (自评等级) with their lower bounds, highest first (FORMS.md §1).
+# Self-evaluation grades (自评等级) with their lower bounds, highest first (docs/forms.md §1).
 DEFAULT_GRADES: tuple[tuple[str, float], ...] = (
     ("优", 90.0),
     ("良", 80.0),
@@ -45,7 +45,7 @@ class ValidationRules:
 
     # Scores are printed with one or two decimals; 0.001 absorbs rounding only.
     score_tolerance: float = 0.001
-    # FORMS.md §2: a printed rate may differ from 执行数 ÷ 预算数 by 0.01 percentage point.
+    # docs/forms.md §3: a printed rate may differ from 执行数 ÷ 预算数 by 0.01 percentage point.
     rate_tolerance_pp: float = 0.01
     # The 总分 分值 when the form does not print one.
     total_max: float = 100.0
@@ -134,15 +134,9 @@ def _finding(
     )
 
 
-def _runs(items: Sequence[Indicator], key: Callable[[Indicator], object]) -> list[list[Indicator]]:
+def _consecutive(items: Sequence[Indicator], key: Callable[[Indicator], object]) -> list[list[Indicator]]:
     """Consecutive runs of items sharing ``key``, in order."""
-    runs: list[list[Indicator]] = []
-    for item in items:
-        if runs and key(runs[-1][0]) == key(item):
-            runs[-1].append(item)
-        else:
-            runs.append([item])
-    return runs
+    return [list(group) for _, group in groupby(items, key)]
 
 
 def _first_known(values: Iterable[object]) -> float | None:
@@ -186,11 +180,11 @@ def _level2_contribution(group: Sequence[Indicator]) -> float | None:
 
 
 def _level1_groups(form: Form) -> list[list[Indicator]]:
-    return _runs(form.indicators or [], lambda leaf: leaf.level1)
+    return _consecutive(form.indicators or [], lambda leaf: leaf.level1)
 
 
 def _level2_groups(level1_group: Sequence[Indicator]) -> list[list[Indicator]]:
-    return _runs(level1_group, lambda leaf: leaf.level2)
+    return _consecutive(level1_group, lambda leaf: leaf.level2)
 
 
 def _level1_contribution(group: Sequence[Indicator]) -> float | None:
@@ -203,22 +197,6 @@ def _level1_contribution(group: Sequence[Indicator]) -> float | None:
 def _norm_label(text: str) -> str:
     """Labels compare after NFKC (full-width brackets) and without whitespace."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-
-
-_NUMBER = re.compile(r"\d+(?:\.(\d*))?")
-
-
-def printed_decimals(text: str, default: int = DEFAULT_RATE_DECIMALS) -> int:
-    """Decimals of the last number in ``text`` ("87.93%" → 2, "88%" → 0), else ``default``.
-
-    Tolerates OCR spaces ("87. 93%") and full-width digits ("８７．９３％").
-    """
-    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-    matches = list(_NUMBER.finditer(compact))
-    if not matches:
-        return default
-    fraction = matches[-1].group(1)
-    return len(fraction) if fraction else 0
 
 
 # ----------------------------------------------------------------------------- rules
@@ -494,7 +472,7 @@ def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> lis
         printed = _num(rate_cell.value)
         if not budget or executed is None or printed is None:
             continue
-        decimals = printed_decimals(rate_cell.text)
+        decimals = decimals_in(rate_cell.text)  # the rate parsed: it is one number
         expected = round(executed / budget * 100, decimals)
         if not _differs(printed, expected, rules.rate_tolerance_pp):
             continue

@@ -10,7 +10,7 @@ import unicodedata
 from .normalize import CJK_CORE_CLASS
 from .numbers import PLACEHOLDER_RE, parse_number
 
-# Characters OCR reads for digits and separators inside a number (FORMS.md §3).
+# Characters OCR reads for digits and separators inside a number (docs/forms.md §4).
 _NUMBER_CONFUSIONS = str.maketrans(
     {
         "O": "0",

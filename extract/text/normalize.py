@@ -72,8 +72,8 @@ RADICAL_FIXES: dict[str, str] = {
     "\u2ed0": "钅",  # ⻐ C-SIMPLIFIED GOLD
     "\u2ed1": "長",  # ⻑ LONG ONE
     "\u2ed2": "镸",  # ⻒ LONG TWO
-    "\u2ed3": "长",  # ⻓ C-SIMPLIFIED LONG (named in FORMS.md §5)
-    "\u2ed4": "门",  # ⻔ C-SIMPLIFIED GATE (named in FORMS.md §5)
+    "\u2ed3": "长",  # ⻓ C-SIMPLIFIED LONG (named in docs/forms.md §5)
+    "\u2ed4": "门",  # ⻔ C-SIMPLIFIED GATE (named in docs/forms.md §5)
     "\u2ed6": "阝",  # ⻖ MOUND TWO
     "\u2ed8": "青",  # ⻘ BLUE
     "\u2ed9": "韦",  # ⻙ C-SIMPLIFIED TANNED LEATHER
@@ -100,7 +100,7 @@ RADICAL_FIXES: dict[str, str] = {
     "\u2eef": "竜",  # ⻯ J-SIMPLIFIED DRAGON
     "\u2ef0": "龙",  # ⻰ C-SIMPLIFIED DRAGON
     "\u2ef2": "亀",  # ⻲ J-SIMPLIFIED TURTLE
-    # Traditional/Japanese variants that text layers emit for 户 (FORMS.md §5).
+    # Traditional/Japanese variants that text layers emit for 户 (docs/forms.md §5).
     "戶": "户",
     "戸": "户",
 }

@@ -1,4 +1,4 @@
-"""Parsing and printing of the numbers found in form cells (FORMS.md §3).
+"""Parsing and printing of the numbers found in form cells (docs/forms.md §4).
 
 Parsing is strict: the whole cell must be one number, with only the decorations
 listed here (thousands separators, full-width forms, a sign or accounting
@@ -13,7 +13,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
-# Cells that mean "no value" (FORMS.md §3): dashes, slashes, 无 ("none").
+# Cells that mean "no value" (docs/forms.md §4): dashes, slashes, 无 ("none").
 PLACEHOLDER_RE = re.compile(r"[-—–―/\\]+|无")
 
 # Trailing units dropped from a number; the value is kept as printed, not rescaled

@@ -1,0 +1,31 @@
+"""Test lanes and shared readings.
+
+Markers: ``unit`` (pure functions and small fixtures, no OCR: ``pytest -m unit`` runs in
+seconds), ``samples`` (whole sample forms end to end through the text layer), ``ocr``
+(anything that runs an OCR engine or the scanned-page image pipeline). A test without a
+marker is a unit test. Each sample form is read once per session (``read_sample``)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from extract.model import FileResult, Options
+from extract.pipeline import process_file
+
+ROOT = Path(__file__).resolve().parent.parent
+LANES = ("unit", "samples", "ocr")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if not any(item.get_closest_marker(lane) for lane in LANES):
+            item.add_marker(pytest.mark.unit)
+
+
+@cache
+def read_sample(relative: str, pages: tuple[int, ...] | None = None) -> FileResult:
+    """``samples/<relative>`` converted once per test session (never raises)."""
+    return process_file(ROOT / "samples" / relative, Options(pages=pages))

@@ -20,6 +20,7 @@ from .textlayer import read_text_page
 def read_pages(path: Path, options: Options) -> list[PageResult]:
     """Every page of a PDF or image, each read the best way it can be: from its text
     layer when it has a usable one, else by OCR of its image."""
+    results: list[PageResult]
     if sniff(path) == "image":
         results = [
             read_scanned_page(gray, dpi / POINTS_PER_INCH, number, options, path)

@@ -7,7 +7,7 @@ For each page of each sample in samples/scanned/: the rotation ``analyse_page`` 
 the truth's ``scan.rotation`` (the content was turned counter-clockwise by it, so undoing
 it is a counter-clockwise turn of ``(360 - rotation) % 360``), the skew error in degrees,
 and the grid of each table vs the vector grid of the same page of the exported original
-(``textlayer.ruling_segments`` + ``grid.segments_to_tables``): rows and columns equal, and
+(``textlayer.chars.ruling_segments`` + ``grid.build.segments_to_tables``): rows and columns equal, and
 cells matched (same row/column span, same box relative to the table's box within
 ``CELL_TOLERANCE_PT``). Then the seconds per stage, and totals.
 """
@@ -25,13 +25,13 @@ sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
 
-from extract import textlayer  # noqa: E402
 from extract.evaluation import load_truth, truth_samples  # noqa: E402
 from extract.grid.build import segments_to_tables  # noqa: E402
 from extract.inputs.images import image_file_pages, pdf_page_image  # noqa: E402
 from extract.model import Table  # noqa: E402
 from extract.ocr.registry import get_engine  # noqa: E402
-from extract.scan.page import analyse_page  # noqa: E402
+from extract.scan.analysis import analyse_page  # noqa: E402
+from extract.textlayer.chars import ruling_segments  # noqa: E402
 
 SCANNED = ROOT / "samples" / "scanned"
 EXPORTED = ROOT / "samples" / "exported"
@@ -56,7 +56,7 @@ def page_images(doc: Path, n_pages: int, dpi: float = 200.0):
 
 def vector_grids(pdf: Path) -> list[list[Table]]:
     with pdfplumber.open(pdf) as doc:
-        return [segments_to_tables(textlayer.ruling_segments(p), i + 1) for i, p in enumerate(doc.pages)]
+        return [segments_to_tables(ruling_segments(p), i + 1) for i, p in enumerate(doc.pages)]
 
 
 def _relative(table: Table, scale: float) -> list[tuple[int, int, tuple[float, float, float, float]]]:

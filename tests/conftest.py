@@ -7,6 +7,7 @@ marker is a unit test. Each sample form is read once per session (``read_sample`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @cache
-def read_sample(relative: str, pages: tuple[int, ...] | None = None) -> FileResult:
-    """``samples/<relative>`` converted once per test session (never raises)."""
+def _read_sample(relative: str, pages: tuple[int, ...] | None = None) -> FileResult:
     return process_file(ROOT / "samples" / relative, Options(pages=pages))
+
+
+@pytest.fixture(scope="session")
+def read_sample() -> Callable[..., FileResult]:
+    """``read_sample("scanned/x.pdf", pages=None)``: the sample converted once per test
+    session, whichever tests ask for it (never raises: a FileResult)."""
+    return _read_sample

@@ -24,9 +24,11 @@ def test_samples_exist() -> None:
 
 
 @pytest.fixture(scope="module", params=TRUTHS, ids=lambda p: p.name.split(".")[0])
-def case(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def case(request: pytest.FixtureRequest, read_sample):  # type: ignore[no-untyped-def]
     truth = load_truth(request.param)
-    return read_form(pdf_of(request.param)), truth
+    result = read_sample(f"exported/{pdf_of(request.param).name}")
+    assert result.form is not None, result.error
+    return result.form, truth
 
 
 def test_every_leaf_row_exact(case) -> None:  # type: ignore[no-untyped-def]

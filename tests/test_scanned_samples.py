@@ -30,10 +30,10 @@ CASES = {
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def case(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def case(request: pytest.FixtureRequest, read_sample):  # type: ignore[no-untyped-def]
     path = SCANNED / request.param
     truth = load_truth(path.with_name(path.name.rsplit(".", 1)[0] + ".truth.json"))
-    return request.param, process_file(path), truth
+    return request.param, read_sample(f"scanned/{request.param}"), truth
 
 
 def test_scanned_form_is_read_by_ocr(case) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""CSV and JSON of the output contract (docs/forms.md §6)."""

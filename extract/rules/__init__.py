@@ -1,0 +1,1 @@
+"""The validation rules: a parsed form → findings (data, never exceptions)."""

@@ -1,5 +1,5 @@
-"""Scanned pages: image clean-up, orientation, ruling lines, lost rules, OCR of the cells,
-numbers under stamps, labels cut by page breaks, and the debug view."""
+"""Scanned pages: image clean-up, deskew, orientation, ruling lines, lost rules, OCR of the
+cells, numbers under stamps, labels cut by page breaks."""
 
 from .page import mend_cut_pages, read_scanned_page
 

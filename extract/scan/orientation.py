@@ -16,6 +16,11 @@ from .cleanup import OCR_INK_LEVEL, binarize_for_ocr
 # bar this long in points: longer than the gap between two characters of a line
 # (≤ 2 pt), shorter than a typical cell padding so cells stay apart.
 ORIENT_SMEAR_PT = 3.0
+# The votes are counted on a copy no larger than this (pixels, long side): text lines stay
+# several pixels thick at any scan resolution.
+ORIENT_WORK_SIZE_PX = 2000
+# Ink runs this long (points) are ruling lines, taken out before counting text lines.
+ORIENT_RULE_RUN_PT = 30.0
 # A smeared blob counts as a line of text when it is this many times longer than thick,
 # and at least ORIENT_MIN_THICK_PT thick (glyphs of 6 pt type are 4–5 pt high): a faint
 # rule on a skewed page breaks into 1 px wide steps, too short for the rule filter, that
@@ -58,12 +63,12 @@ FLIP_OCR_MARGIN = 0.2
 def _text_line_votes(gray: np.ndarray, pixels_per_point: float) -> tuple[int, int]:
     """Blobs that look like horizontal vs vertical text lines after smearing the ink."""
     h, w = gray.shape
-    scale = min(1.0, 2000 / max(h, w))
+    scale = min(1.0, ORIENT_WORK_SIZE_PX / max(h, w))
     small = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
     ppp = pixels_per_point * scale
     ink = np.where(small < int(OCR_INK_LEVEL * 255), 255, 0).astype(np.uint8)
     # drop ruling lines: they would count as "text lines" in their own direction
-    long_run = max(5, round(30 * ppp))
+    long_run = max(5, round(ORIENT_RULE_RUN_PT * ppp))
     lines = cv2.bitwise_or(
         cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_run, 1))),
         cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_run))),

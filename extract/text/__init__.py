@@ -1,0 +1,1 @@
+"""Text helpers every stage uses: numbers as printed, normalisation, clean-up of readings."""

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from .model import DEFAULT_DPI
 from .output.export import FileResult, write_outputs
 from .pipeline import Options, process_file
 
@@ -97,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--layout", help="force a form family (default: detect)")
     ex.add_argument("--ocr", dest="ocr_engine", help="OCR engine for scanned pages")
     ex.add_argument("--force-ocr", action="store_true", help="OCR pages even if they have text")
-    ex.add_argument("--dpi", type=int, default=200, help="render resolution for OCR (default 200)")
+    ex.add_argument("--dpi", type=int, default=DEFAULT_DPI,
+                    help=f"render resolution for OCR (default {DEFAULT_DPI})")
     ex.add_argument("--pages", type=parse_pages, help="pages to read, e.g. 1-3,5 (default: all)")
     ex.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug images here")
     ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")

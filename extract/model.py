@@ -15,6 +15,8 @@ DEFAULT_PIXELS_PER_POINT = DEFAULT_DPI / POINTS_PER_INCH
 # The paper's grey level in an image is this percentile of its pixels: ink covers well
 # under a tenth of a form's area, even of a single cell or text line.
 PAPER_PERCENTILE = 90
+# ``Cell.source`` of text taken from a PDF's text layer; OCR'd cells carry the engine's name.
+TEXT_LAYER = "text"
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class Cell:
     bbox: BBox
     text: str = ""
     confidence: float = 1.0
-    source: str = "text"  # "text" for a PDF text layer, else the OCR engine's name
+    source: str = TEXT_LAYER  # the OCR engine's name for an OCR'd cell
     raw_text: str = ""  # text before any lexicon snapping (OCR only)
 
 
@@ -129,7 +131,7 @@ class Provenance:
     page: int
     bbox: list[float]
     confidence: float = 1.0
-    source: str = "text"
+    source: str = TEXT_LAYER
     raw_text: str = ""
 
 

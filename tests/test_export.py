@@ -1,4 +1,4 @@
-"""Tests for extract.export: frame columns, CSV/JSON files, failed files, Chinese text."""
+"""Tests for extract.output.export: frame columns, CSV/JSON files, failed files, Chinese text."""
 
 from __future__ import annotations
 

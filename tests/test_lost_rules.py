@@ -1,4 +1,4 @@
-"""Splitting cells that a lost rule joined (extract/lost_rules.py), on ink masks."""
+"""Splitting cells that a lost rule joined (extract/scan/lost_rules.py), on ink masks."""
 
 from __future__ import annotations
 

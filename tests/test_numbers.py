@@ -1,4 +1,4 @@
-"""Tests for extract.numbers: table-driven examples from docs/forms.md §4 plus properties."""
+"""Tests for extract.text.numbers: table-driven examples from docs/forms.md §4 plus properties."""
 
 from __future__ import annotations
 

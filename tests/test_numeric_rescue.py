@@ -1,4 +1,4 @@
-"""Numbers under a stamp (extract/numeric_rescue.py): which columns count as numeric and
+"""Numbers under a stamp (extract/scan/numeric_rescue.py): which columns count as numeric and
 when a run of window readings yields a number. The end-to-end case, a real grey scan
 with a seal over a score, is in test_scanned_samples.py."""
 

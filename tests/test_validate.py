@@ -1,4 +1,4 @@
-"""Tests for extract.validate: one trip per rule, odd data, and a consistency property."""
+"""Tests for extract.rules.validate: one trip per rule, odd data, and a consistency property."""
 
 from __future__ import annotations
 

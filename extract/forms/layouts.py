@@ -1,4 +1,5 @@
-"""Form-family definitions (``layouts/*.toml``) loaded into typed settings, and matching."""
+"""Form-family definitions (``layouts/*.toml``) loaded into typed settings; the family of a
+document detected from its keywords."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from ..grid.rows import GridRow
-from ..model import Cell
+from ..model import TEXT_LAYER, Cell
 from ..text.cleanup import clean_name, clean_numeric
 from ..text.normalize import is_cjk
 from ..text.numbers import (
@@ -39,7 +39,6 @@ from .layouts import Layout
 from .matching import snap
 from .sections import MAX_ROLE_OF, Section
 
-TEXT_LAYER = "text"
 # OCR'd 一级/二级 names with less than this share of Chinese characters are noise.
 MIN_CJK_SHARE = 0.5
 # Other columns of a row that repeat its 三级 name (the target, the scoring basis).

@@ -1,4 +1,5 @@
-"""Debug overlay of a scanned page: detected lines, cell boxes and each cell's text."""
+"""Debug overlay of a page (a scan, or a text-layer page rendered): detected lines, cell
+boxes and each cell's text."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """RapidOCR (PP-OCRv4 ONNX models shipped in the rapidocr_onnxruntime wheel).
 
-Per page: cells are split into text lines by `lines.cell_line_crops` and all lines are
+Per page: cells are split into text lines by `crops.cell_line_crops` and all lines are
 recognised in batches by the recognition model alone (no detection, no angle
 classifier). Measured on scan-degraded 150–300 dpi pages this is both more accurate
 and faster than running the detector on the page and assigning its boxes to cells

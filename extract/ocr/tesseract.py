@@ -1,6 +1,6 @@
 """Tesseract (chi_sim; eng for numbers) through pytesseract, two processes per page at most.
 
-The text lines of all cells (`lines.cell_line_crops`, rules blanked) are scaled to one
+The text lines of all cells (`crops.cell_line_crops`, rules blanked) are scaled to one
 height and stacked into a montage separated by white gaps; one `image_to_data` call
 reads it (`--psm 6`) and each word goes back to the line slot holding its centre.
 Numeric cells get a second call over a montage of their lines with `eng` and a digit

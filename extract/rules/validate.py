@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from ..model import BudgetValue, Finding, Form, Indicator, Provenance
+from ..model import TEXT_LAYER, BudgetValue, Finding, Form, Indicator, Provenance
 from ..text.numbers import decimals_in
 
 ERROR = "error"
@@ -280,7 +280,7 @@ def check_unreadable_cells(form: Form, rules: ValidationRules = DEFAULT_RULES) -
     for leaf in form.indicators or []:
         for name in TEXT_FIELDS:
             prov = (leaf.provenance or {}).get(name)
-            if prov is None or prov.source == "text" or not prov.raw_text:
+            if prov is None or prov.source == TEXT_LAYER or not prov.raw_text:
                 continue
             if getattr(leaf, name):
                 continue

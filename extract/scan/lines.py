@@ -4,7 +4,7 @@
 morphological opening, turn each connected run into one straight Segment (its ink
 centre line), and drop strokes that touch no line of the other direction (underlines,
 long glyph strokes, the title's 一). ``lines_to_tables`` hands the Segments to
-``extract.grid.segments_to_tables`` with its tolerances scaled to pixels, so the image
+``grid.build.segments_to_tables`` with its tolerances scaled to pixels, so the image
 path and the vector path build grids the same way.
 """
 

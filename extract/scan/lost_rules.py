@@ -2,7 +2,7 @@
 
 A scan can lose a whole stretch of a faint vertical rule, from one junction to the next:
 the grid then holds one cell over two columns, just as for a deliberately merged cell
-(``image_lines`` cannot tell them apart from the lines alone). Their text tells them
+(``lines`` cannot tell them apart from the lines alone). Their text tells them
 apart. A merged cell holds one label, centred over its whole span; two cells hold two
 labels, each centred over its own columns, with nothing across the column edge between
 them (a header row read ``二级指标分值`` or ``分值指标解释`` otherwise, and the columns
@@ -86,7 +86,7 @@ def split_point(ink: np.ndarray, edges: list[int], pixels_per_point: float,
 
 
 def label_ink(ink: np.ndarray, pixels_per_point: float) -> np.ndarray:
-    """``ink`` without long thin runs (``image_lines.line_masks``: a faint rule that the
+    """``ink`` without long thin runs (``lines.line_masks``: a faint rule that the
     grid missed but the cell's ink threshold kept, lying across or beside the edge) and
     without specks (SPECK_PT both ways: a bit of a broken rule under a name moved its
     extent 15 px off centre)."""

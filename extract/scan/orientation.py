@@ -7,7 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..model import DEFAULT_PIXELS_PER_POINT, BBox
+from ..model import DEFAULT_PIXELS_PER_POINT, POINTS_PER_INCH, BBox
 from ..ocr.base import CellRequest, OcrEngine
 from .cleanup import OCR_INK_LEVEL, binarize_for_ocr
 
@@ -94,7 +94,7 @@ def _osd_rotation(gray: np.ndarray, pixels_per_point: float) -> int | None:
         import pytesseract
     except ImportError:
         return None
-    scale = min(1.0, OSD_DPI / (pixels_per_point * 72.0))
+    scale = min(1.0, OSD_DPI / (pixels_per_point * POINTS_PER_INCH))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     try:
         osd = pytesseract.image_to_osd(small, config="--psm 0", output_type=pytesseract.Output.DICT)

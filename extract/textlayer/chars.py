@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import BBox, Segment, Word
-from . import clip as pdf_clip
+from . import clip
 
-pdf_clip.install()
+clip.install()
 
 # A usable text layer has at least this many visible characters (fewer: a scan, perhaps
 # with a stamp or a caption) ...
@@ -32,7 +32,7 @@ def visible_chars(page: Any) -> list[Word]:
         cy = (char["top"] + char["bottom"]) / 2
         if not (0 <= cx <= width and 0 <= cy <= height):
             continue
-        if not pdf_clip.char_is_visible(char):
+        if not clip.char_is_visible(char):
             continue
         words.append(Word(text, BBox(char["x0"], char["top"], char["x1"], char["bottom"])))
     return words

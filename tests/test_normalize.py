@@ -1,4 +1,4 @@
-"""Tests for extract.textnorm with examples from real text layers and OCR output."""
+"""Tests for extract.text.normalize with examples from real text layers and OCR output."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cell images → text-line crops (extract/ocr/lines.py), on rendered cells."""
+"""Cell images → text-line crops (extract/ocr/crops.py), on rendered cells."""
 
 from __future__ import annotations
 

@@ -77,6 +77,14 @@ def _touches(h: Segment, v: Segment, tol: float) -> bool:
     return h.x0 - tol <= v.x0 <= h.x1 + tol and v.top - tol <= h.top <= v.bottom + tol
 
 
+def _root(parent: list[int], i: int) -> int:
+    """Union-find: the root of ``i``, halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
 def group_tables(segments: list[Segment], settings: GridSettings) -> list[list[Segment]]:
     """Connected groups of lines (a horizontal and a vertical touching are connected)."""
     horizontal = [s for s in segments if s.horizontal]
@@ -84,10 +92,7 @@ def group_tables(segments: list[Segment], settings: GridSettings) -> list[list[S
     parent = list(range(len(horizontal) + len(vertical)))
 
     def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        return _root(parent, i)
 
     tol = settings.intersection_tolerance
     for i, h in enumerate(horizontal):
@@ -148,10 +153,7 @@ def build_grid(lines: list[Segment], page: int, settings: GridSettings) -> Table
         parent = list(range(n_rows * n_cols))
 
         def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
+            return _root(parent, i)
 
         for r in range(n_rows):
             for c in range(n_cols):

@@ -15,7 +15,7 @@ from ..text.numbers import parse_int_in, parse_number, parse_percent, parse_year
 from .hierarchy import LevelCells, resolve_level
 from .layouts import Layout
 from .matching import best_match, matches, snap, split_into
-from .readings import RowReading, block_name, leaf_maximum, read_rows
+from .readings import RowReading, block_name, read_rows
 from .sections import COLUMN_TOLERANCE, MAX_ROLE_OF, Section, split_sections
 
 YEAR_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -81,7 +81,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
     data = data_rows(sections, layout)
     readings = read_rows(data, sections, layout)
     leaf_names = [layout.split_weight(r.indicator) for r in readings]
-    leaf_max = [leaf_maximum(r.max_text, r.indicator, layout) for r in readings]
+    leaf_max = [r.max_score for r in readings]
 
     def weight(name: str) -> float | None:
         return layout.split_weight(name)[1]

@@ -59,7 +59,7 @@ class RowReading:
     """The texts the parser takes from one data row, OCR misreadings repaired."""
 
     indicator: str  # the 三级 name, a weight written in it kept (``资产管理（4分）``)
-    max_text: str
+    max_score: float | None  # its 分值 cell, else the weight written in its name
     score_text: str
     levels: dict[str, LevelReading]  # "level1", "level2"
 
@@ -151,19 +151,19 @@ def read_rows(data: list[tuple[Section, GridRow]], sections: list[Section],
     names = [leaf_name(section, row, layout, prior) for section, row in data]
     max_texts = column_numbers([section.cell(row, "max_score") for section, row in data])
     score_cells = [section.cell(row, "score") for section, row in data]
+    maxima = [leaf_maximum(text, name, layout) for text, name in zip(max_texts, names)]
     score_texts = column_numbers(score_cells)
     decimals = printed_decimals(score_texts)
     score_texts = [
-        restore_point_below(text, decimals, leaf_maximum(max_text, name, layout))
-        if _by_ocr(cell) else text
-        for text, max_text, name, cell in zip(score_texts, max_texts, names, score_cells)
+        restore_point_below(text, decimals, ceiling) if _by_ocr(cell) else text
+        for text, ceiling, cell in zip(score_texts, maxima, score_cells)
     ]
     out = []
-    for (section, row), name, max_text, score_text in zip(data, names, max_texts, score_texts):
+    for (section, row), name, maximum, score_text in zip(data, names, maxima, score_texts):
         levels = {
             level: LevelReading(level_name(section.cell(row, level)),
                                 number_text(section.cell(row, MAX_ROLE_OF[level])))
             for level in ("level1", "level2")
         }
-        out.append(RowReading(name, max_text, score_text, levels))
+        out.append(RowReading(name, maximum, score_text, levels))
     return out

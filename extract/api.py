@@ -9,9 +9,9 @@ import pandas as pd
 
 from .model import Form
 from .output.export import budget_frame, findings_frame, form_to_json, indicators_frame
-from .pipeline import Options, read_form
+from .pipeline import Options, read_document, read_form
 
-__all__ = ["Options", "read_form", "to_frames", "form_to_json"]
+__all__ = ["Options", "read_form", "read_document", "read_forms", "to_frames", "form_to_json"]
 
 
 def to_frames(forms: Form | Iterable[Form]) -> dict[str, pd.DataFrame]:
@@ -25,5 +25,6 @@ def to_frames(forms: Form | Iterable[Form]) -> dict[str, pd.DataFrame]:
 
 
 def read_forms(paths: Iterable[str | Path], options: Options | None = None) -> list[Form]:
-    """Read several files; raises on the first bad one (use the CLI or process_file to go on)."""
-    return [read_form(p, options) for p in paths]
+    """Every form of several files (a file may hold several); raises on the first bad file
+    (use the CLI or process_file to go on)."""
+    return [form for p in paths for form in read_document(p, options)]

@@ -17,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from .errors import LayoutError
+from .forms.layouts import load_layouts
 from .model import DEFAULT_DPI
 from .output.export import FileResult, write_outputs
 from .pipeline import Options, process_file
@@ -56,7 +58,7 @@ def run_batch(jobs: list[tuple[Path, str]], options: Options, workers: int) -> l
             try:
                 results[name] = future.result()
             except BrokenProcessPool as exc:
-                results[name] = FileResult(name, None, 0.0, f"{name}: worker crashed ({exc})")
+                results[name] = FileResult(name, [], 0.0, f"{name}: worker crashed ({exc})")
     return [results[name] for _, name in jobs]
 
 
@@ -95,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="convert PDFs/images (files or folders) into CSV and JSON")
     ex.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF/PNG/JPG/TIFF files or folders")
     ex.add_argument("-o", "--output", required=True, type=Path, help="output folder")
-    ex.add_argument("--layout", help="force a form family (default: detect)")
+    ex.add_argument("--layout", help="read every input with this layout (default: choose the best)")
+    ex.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
+                    help="a folder of your own layout files, added to the shipped ones (repeatable)")
     ex.add_argument("--ocr", dest="ocr_engine", help="OCR engine for scanned pages")
     ex.add_argument("--force-ocr", action="store_true", help="OCR pages even if they have text")
     ex.add_argument("--dpi", type=int, default=DEFAULT_DPI,
@@ -107,18 +111,42 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     ex.add_argument("-v", "--verbose", action="count", default=0,
                     help="log progress (-v) and details, library warnings included (-vv)")
+    ls = sub.add_parser("layouts", help="list the installed layouts (form families)")
+    ls.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
+                    help="also a folder of your own layout files (repeatable)")
     return parser
+
+
+def list_layouts(dirs: list[Path]) -> int:
+    """Print each layout: name, family and description."""
+    try:
+        layouts = load_layouts(dirs)
+    except LayoutError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    width = max(len(layout.name) for layout in layouts)
+    for layout in layouts:
+        print(f"{layout.name:<{width}}  {layout.family:<14} {layout.description}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "layouts":
+        return list_layouts(args.layouts)
     configure_logging(args.verbose)
+    try:
+        load_layouts(args.layouts)  # a broken layout file is a configuration error: say so once
+    except LayoutError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
     jobs = collect_inputs(args.inputs)
     if not jobs:
         print("error: no input files found", file=sys.stderr)
         return EXIT_NOTHING
     options = Options(
         layout=args.layout,
+        layout_dirs=tuple(args.layouts),
         ocr_engine=args.ocr_engine,
         force_ocr=args.force_ocr,
         dpi=args.dpi,
@@ -134,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {args.output}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_NOTHING
-    failed = [r for r in results if r.form is None]
-    flagged = [r for r in results if r.form is not None and r.form.findings]
+    failed = [r for r in results if r.status == "failed"]
+    flagged = [r for r in results if r.status == "flagged"]
     for result in failed:
         print(f"error: {result.error}", file=sys.stderr)
     if not args.quiet:

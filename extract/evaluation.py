@@ -12,7 +12,10 @@ from .model import Form, Indicator
 from .text.normalize import match_key
 
 LEAF_FIELDS = ("level1", "level1_max", "level2", "level2_max", "indicator", "max_score", "score",
-               "target", "actual", "explanation", "basis")  # fmt: skip
+               "target", "actual", "explanation", "criteria", "basis")  # fmt: skip
+# Header facts compared when the truth states them.
+HEADER_FIELDS = ("unit_name", "year", "staff", "units", "declared_total", "total_max",
+                 "project_name", "department", "grade", "goals")  # fmt: skip
 NUMBER_FIELDS = {"level1_max", "level2_max", "max_score", "score"}
 UNSCORED_RULES = frozenset({"unreadable_cell"})
 # Numbers equal after rounding to this many decimals count as equal.
@@ -66,6 +69,15 @@ class Comparison:
     missed_findings: list[tuple[str, str]] = field(default_factory=list)
     extra_findings: list[tuple[str, str]] = field(default_factory=list)
 
+    def add(self, other: Comparison) -> None:
+        """Counts of ``other`` added to these (lists appended)."""
+        for name in ("truth_rows", "extracted_rows", "exact_rows", "scores_exact", "names_exact",
+                     "findings_expected", "findings_found", "findings_matched", "unreadable"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.field_errors += other.field_errors
+        self.missed_findings += other.missed_findings
+        self.extra_findings += other.extra_findings
+
     @staticmethod
     def _ratio(a: int, b: int) -> float:
         return a / b if b else 1.0
@@ -107,6 +119,8 @@ def compare(form: Form, truth: dict[str, Any]) -> Comparison:
     for gi, ti in _align(got, want):
         leaf, expected = got[gi], want[ti]
         wrong = [f for f in LEAF_FIELDS if not _same(f, getattr(leaf, f), expected.get(f))]
+        if "extra" in expected and (leaf.extra or {}) != expected["extra"]:
+            wrong.append("extra")
         if not wrong:
             result.exact_rows += 1
         else:
@@ -138,12 +152,19 @@ def compare(form: Form, truth: dict[str, Any]) -> Comparison:
 def header_errors(form: Form, truth: dict[str, Any]) -> list[str]:
     """Differences in header facts, totals and the budget block."""
     errors = []
-    for name in ("unit_name", "year", "staff", "units", "declared_total", "total_max"):
+    for name in HEADER_FIELDS:
         got, want = getattr(form, name), truth.get(name)
         if name in truth and got != want:
             if isinstance(want, float) and got is not None and round(got, 3) == round(want, 3):
                 continue
             errors.append(f"{name}: got {got!r}, want {want!r}")
+    if "layout" in truth and form.layout != truth["layout"]:
+        errors.append(f"layout: got {form.layout!r}, want {truth['layout']!r}")
+    units = {(b.row, b.column): b.unit for b in form.budget}
+    for item in truth.get("budget", []):
+        key = (item["row"], item["column"])
+        if "unit" in item and key in units and units[key] != item["unit"]:
+            errors.append(f"budget unit {key}: got {units[key]!r}, want {item['unit']!r}")
     got_budget = {(b.row, b.column): b.value for b in form.budget}
     for item in truth.get("budget", []):
         key = (item["row"], item["column"])
@@ -155,3 +176,28 @@ def header_errors(form: Form, truth: dict[str, Any]) -> list[str]:
         if not same:
             errors.append(f"budget {key}: got {value!r}, want {want!r}")
     return errors
+
+
+def truth_forms(truth: dict[str, Any]) -> list[dict[str, Any]]:
+    """The forms a truth file describes: one, several (``forms``) or none (``refused``)."""
+    if "refused" in truth:
+        return []
+    return list(truth["forms"]) if "forms" in truth else [truth]
+
+
+def compare_document(forms: list[Form], truth: dict[str, Any]) -> Comparison:
+    """Every form of a file against its truth, forms paired in order; a missing or extra
+    form counts all its rows and findings as missed or invented."""
+    total = Comparison()
+    wanted = truth_forms(truth)
+    for index in range(max(len(forms), len(wanted))):
+        if index < len(forms) and index < len(wanted):
+            part = compare(forms[index], wanted[index])
+        elif index < len(wanted):
+            part = Comparison(truth_rows=len(wanted[index]["indicators"]),
+                              findings_expected=len(wanted[index].get("findings", [])))
+        else:
+            part = Comparison(extracted_rows=len(forms[index].indicators),
+                              findings_found=len(forms[index].findings))
+        total.add(part)
+    return total

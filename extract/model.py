@@ -137,13 +137,16 @@ class Provenance:
 
 @dataclass
 class BudgetValue:
-    """One value of the budget block, e.g. row 全年预算数, column 财政拨款."""
+    """One value of the budget or funds block, e.g. row 全年预算数, column 财政拨款."""
 
     row: str
     column: str
     value: float | None
     text: str
     provenance: Provenance | None = None
+    unit: str = ""  # 元 or 万元 for amounts (the block's caption), "" for rates and scores
+    role: str = ""  # what the value is (budget, executed, rate, max, score …), "" if nothing
+    line: str = ""  # the row or column the roles run along (财政拨款; 年度资金总额)
 
 
 @dataclass
@@ -160,10 +163,12 @@ class Indicator:
     target: str = ""
     actual: str = ""
     explanation: str = ""
+    criteria: str = ""  # the row's own 评分标准 where the form prints one
     basis: str = ""
     page: int = 0
     section: str = ""
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)  # cells of columns without a role, by header
 
     @property
     def path(self) -> str:
@@ -189,7 +194,7 @@ class Form:
     """A parsed form: header facts, budget block, indicator rows, totals and findings."""
 
     file: str
-    form_type: str
+    form_type: str  # the family
     pages: int
     method: str
     unit_name: str = ""
@@ -204,10 +209,23 @@ class Form:
     header_provenance: dict[str, Provenance] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     page_methods: list[str] = field(default_factory=list)
+    form: int = 1  # the form's number in a file that holds several, 1-based
+    layout: str = ""  # the layout (local template) it was read with
+    layout_score: float | None = None  # how well the document matched that layout
+    project_name: str = ""
+    department: str = ""  # 主管部门
+    grade: str = ""  # the printed 自评等级
+    grade_provenance: Provenance | None = None
+    goals: dict[str, str] = field(default_factory=dict)  # 年度总体目标: expected, actual
+    # The budget block's own 分值 and 得分 where the layout counts them toward the total.
+    budget_max: float | None = None
+    budget_score: float | None = None
 
     @property
     def computed_total(self) -> float | None:
         scores = [i.score for i in self.indicators if i.score is not None]
+        if self.budget_score is not None:
+            scores.append(self.budget_score)
         return round(sum(scores), 3) if scores else None
 
     @property
@@ -223,16 +241,24 @@ class Form:
 
 @dataclass
 class FileResult:
-    """The outcome of one input file: a form, or an error when parsing failed."""
+    """The outcome of one input file: its forms (one, or several when one PDF holds
+    several), or none and an error when it could not be read."""
 
     file: str
-    form: Form | None
+    forms: list[Form]
     seconds: float
     error: str = ""
 
     @property
+    def form(self) -> Form | None:
+        """The first form (the only one of most files), None for a failed file."""
+        return self.forms[0] if self.forms else None
+
+    @property
     def status(self) -> str:
-        return "failed" if self.form is None else self.form.status
+        if not self.forms:
+            return "failed"
+        return "flagged" if any(f.status == "flagged" for f in self.forms) else "ok"
 
 
 @dataclass(frozen=True)
@@ -264,7 +290,8 @@ class GridSettings:
 class Options:
     """What a caller may choose for one run."""
 
-    layout: str | None = None  # force a form family instead of detecting it
+    layout: str | None = None  # force a layout instead of choosing one
+    layout_dirs: tuple[Path, ...] = ()  # the user's own layout folders (they win on a name)
     ocr_engine: str | None = None  # OCR engine name (None: the default engine)
     force_ocr: bool = False  # OCR every page even when it has a text layer
     dpi: int = DEFAULT_DPI  # rendering resolution for pages that are not one embedded scan

@@ -6,13 +6,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .errors import InputFileError, NoTableError, SelfEvalError, UnknownFormError
-from .forms.layouts import detect_layout, get_layout
-from .forms.parser import parse_form
+from .errors import InputFileError, NoTableError, SelfEvalError
+from .forms.choice import check_layout, choose_layout
+from .forms.layouts import get_layout, load_layouts
+from .forms.parser import parse_form, split_forms
 from .grid.rows import document_rows
 from .inputs import image_file_pages, open_pdf, pdf_page_image, sniff
 from .model import POINTS_PER_INCH, FileResult, Form, Options, PageResult
-from .rules.validate import ValidationRules, validate
+from .rules.validate import rules_for, validate
 from .scan import mend_cut_pages, read_scanned_page
 from .textlayer import read_text_page
 
@@ -49,36 +50,57 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
     return mend_cut_pages(results, options)
 
 
-def read_form(path: str | Path, options: Options | None = None, *, name: str | None = None) -> Form:
-    """Read one file into a validated Form. Raises a SelfEvalError subclass on bad input."""
+def _outside_by_page(pages: list[PageResult]) -> dict[int, list[str]]:
+    return {p.page.number: list(p.outside_text) for p in pages}
+
+
+def read_document(path: str | Path, options: Options | None = None, *, name: str | None = None) -> list[Form]:
+    """Read one file into its validated forms (one, or several when one PDF holds several
+    forms one after another). Raises a SelfEvalError subclass on bad input."""
     options = options or Options()
     path = Path(path)
     pages = read_pages(path, options)
     tables = [t for p in pages for t in p.page.tables]
     if not tables:
         raise NoTableError(f"{path}: no ruled table found")
-    outside = [line for p in pages for line in p.outside_text]
-    all_text = "\n".join(outside + [c.text for t in tables for c in t.cells])
-    layout = get_layout(options.layout) if options.layout else detect_layout(all_text)
-    if layout is None:
-        raise UnknownFormError(f"{path}: not a known self-evaluation form (no layout matches)")
+    outside = _outside_by_page(pages)
+    rows = document_rows(tables)
+    all_outside = [line for lines in outside.values() for line in lines]
+    layouts = load_layouts(options.layout_dirs)
+    if options.layout:
+        choice = check_layout(get_layout(options.layout, options.layout_dirs), rows, all_outside, file=str(path))
+    else:
+        choice = choose_layout(layouts, rows, all_outside, file=str(path))
+    layout = choice.layout
     methods = [p.page.method for p in pages]
-    form = parse_form(
-        document_rows(tables),
-        layout,
-        file=name or str(path),
-        pages=len(pages),
-        method="ocr" if "ocr" in methods else "text",
-        outside_text=outside,
-    )
-    form.page_methods = methods
-    if not form.indicators:
-        raise NoTableError(f"{path}: no indicator table found (no 一级指标/三级指标/得分 header)")
-    rules = ValidationRules(
-        total_max=layout.total_max, allow_negative_sections=layout.allow_negative_sections
-    )
-    form.findings = validate(form, rules)
-    return form
+    rules = rules_for(layout)
+    forms = []
+    parts = split_forms(rows, layout)
+    for number, form_rows in enumerate(parts, start=1):
+        form_pages = sorted({row.page for row in form_rows})
+        form = parse_form(
+            form_rows,
+            layout,
+            file=name or str(path),
+            pages=len(pages) if len(parts) == 1 else len(form_pages),
+            method="ocr" if "ocr" in methods else "text",
+            outside_text=[line for page in form_pages for line in outside.get(page, [])],
+        )
+        form.form = number
+        form.layout_score = choice.score
+        form.page_methods = methods
+        if not form.indicators:
+            continue
+        form.findings = validate(form, rules)
+        forms.append(form)
+    if not forms:
+        raise NoTableError(f"{path}: no indicator table found (no header with {', '.join(layout.match.required_roles)})")
+    return forms
+
+
+def read_form(path: str | Path, options: Options | None = None, *, name: str | None = None) -> Form:
+    """The first (for most files, the only) form of a file; see :func:`read_document`."""
+    return read_document(path, options, name=name)[0]
 
 
 def process_file(path: str | Path, options: Options | None = None, name: str | None = None) -> FileResult:
@@ -86,10 +108,10 @@ def process_file(path: str | Path, options: Options | None = None, name: str | N
     start = time.perf_counter()
     label = name or str(path)
     try:
-        form = read_form(path, options, name=label)
-        return FileResult(file=label, form=form, seconds=time.perf_counter() - start)
+        forms = read_document(path, options, name=label)
+        return FileResult(file=label, forms=forms, seconds=time.perf_counter() - start)
     except SelfEvalError as exc:
-        return FileResult(file=label, form=None, seconds=time.perf_counter() - start, error=str(exc))
+        return FileResult(file=label, forms=[], seconds=time.perf_counter() - start, error=str(exc))
     except Exception as exc:  # a bug must not stop a batch; the summary names it
         message = f"{path}: internal error ({type(exc).__name__}: {exc})"
-        return FileResult(file=label, form=None, seconds=time.perf_counter() - start, error=message)
+        return FileResult(file=label, forms=[], seconds=time.perf_counter() - start, error=message)

@@ -1,11 +1,14 @@
 """Accuracy against the ground truth kept beside each sample.
 
-    python scripts/bench_accuracy.py                     # exported samples
+    python scripts/bench_accuracy.py                     # exported samples, both families
     python scripts/bench_accuracy.py --scanned           # scanned samples, default engine
     python scripts/bench_accuracy.py --scanned --ocr tesseract
+    python scripts/bench_accuracy.py --folder DIR        # e.g. held-out scans (make_samples --unseen)
 
-Prints per sample and overall: leaf-row precision/recall (every field exact), the share of
-rows with 分值+得分 exact and with the name exact, and findings precision/recall.
+Prints per sample, per family, per dpi and overall: leaf-row precision/recall (every field
+exact), the share of rows with 分值+得分 exact and with the name exact, findings
+precision/recall, and the share of files given the right family (a file the truth says
+is no known form counts as right when it is refused).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.evaluation import Comparison, compare, load_truth, truth_samples  # noqa: E402
+from extract.evaluation import Comparison, compare_document, load_truth, truth_samples  # noqa: E402
+from extract.model import FileResult  # noqa: E402
 from extract.pipeline import Options, process_file  # noqa: E402
 
 DPI_PATTERN = re.compile(r"(\d{3})dpi")
@@ -34,10 +38,20 @@ def row(name: str, c: Comparison, seconds: float) -> str:
     )
 
 
-def add(total: Comparison, c: Comparison) -> None:
-    for name in ("truth_rows", "extracted_rows", "exact_rows", "scores_exact", "names_exact",
-                 "findings_expected", "findings_found", "findings_matched"):  # fmt: skip
-        setattr(total, name, getattr(total, name) + getattr(c, name))
+REFUSAL = "not a known self-evaluation form"
+
+
+def family_right(result: FileResult, truth: dict) -> bool:
+    """The file got the family (and layout, where the truth names one) it should, or was
+    refused when it is no known form."""
+    if "refused" in truth:
+        return result.status == "failed" and REFUSAL in result.error
+    if not result.forms:
+        return False
+    return all(
+        f.form_type == truth["form_type"] and f.layout == truth.get("layout", f.layout)
+        for f in result.forms
+    )
 
 
 def main() -> int:
@@ -50,27 +64,31 @@ def main() -> int:
                         "(comma-separated, e.g. indicator,level2)")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="files converted in parallel")
     args = parser.parse_args()
-    folder = args.folder or ROOT / "samples" / ("scanned" if args.scanned else "exported")
+    folders = [args.folder] if args.folder else (
+        [ROOT / "samples" / "scanned"] if args.scanned
+        else [ROOT / "samples" / "exported", ROOT / "samples" / "project"])
     options = Options(ocr_engine=args.ocr)
     header = (f"{'sample':<38} {'truth':>5} {'got':>5} {'rowP':>6} {'rowR':>6} {'scores':>7}"
-              f" {'names':>6} {'findP':>6} {'findR':>6} {'sec':>7}")  # fmt: skip
+              f" {'names':>6} {'findP':>6} {'findR':>6} {'sec':>7}  family")  # fmt: skip
     print(header)
     print("-" * len(header))
     total = Comparison()
     by_group: dict[str, Comparison] = defaultdict(Comparison)
-    pairs = truth_samples(folder)
+    right: dict[str, list[bool]] = defaultdict(list)
+    pairs = [pair for folder in folders if folder.is_dir() for pair in truth_samples(folder)]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(process_file, [d for d, _ in pairs], [options] * len(pairs)))
     for (doc, truth_path), result in zip(pairs, results):
         truth = load_truth(truth_path)
-        if result.form is None:
+        family = truth.get("form_type", "unknown") if "refused" not in truth else "not a form"
+        ok = family_right(result, truth)
+        right[family].append(ok)
+        right["overall"].append(ok)
+        c = compare_document(result.forms, truth)
+        if result.status == "failed" and "refused" not in truth:
             print(f"{doc.name:<38} FAILED: {result.error}")
-            failed = Comparison(truth_rows=len(truth["indicators"]),
-                                findings_expected=len(truth.get("findings", [])))  # fmt: skip
-            add(total, failed)
-            continue
-        c = compare(result.form, truth)
-        print(row(doc.name, c, result.seconds))
+        else:
+            print(row(doc.name, c, result.seconds) + f"  {'right' if ok else 'WRONG'}")
         if args.verbose:
             errors = c.field_errors[:20]
             if args.fields:
@@ -80,14 +98,17 @@ def main() -> int:
                 f"extra {e}" for e in c.extra_findings
             ]:
                 print("    " + line)
-        add(total, c)
+        total.add(c)
+        by_group[f"family {family}"].add(c)
         dpi = DPI_PATTERN.search(doc.name)
         if dpi:
-            add(by_group[f"{dpi.group(1)} dpi"], c)
+            by_group[f"{dpi.group(1)} dpi"].add(c)
     print("-" * len(header))
     for name, c in sorted(by_group.items()):
-        print(row(f"overall {name}", c, 0.0))
-    print(row("overall", total, 0.0))
+        family = name.removeprefix("family ")
+        share = f"  family right {sum(right[family])}/{len(right[family])}" if family in right else ""
+        print(row(f"overall {name}", c, 0.0) + share)
+    print(row("overall", total, 0.0) + f"  family right {sum(right['overall'])}/{len(right['overall'])}")
     return 0
 
 

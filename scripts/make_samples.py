@@ -173,13 +173,16 @@ def make_truth(
     for l1 in form.level1s:
         for g in l1.groups:
             for lf in g.leaves:
-                inds.append({
+                row = {
                     "level1": l1.name, "level1_max": l1.max,
                     "level2": g.name, "level2_max": g.max,
                     "indicator": lf.name, "max_score": lf.max, "score": lf.score,
                     "target": lf.target, "actual": lf.actual,
-                    "explanation": lf.explanation, "basis": lf.basis,
-                })
+                    "explanation": lf.explanation, "criteria": "", "basis": lf.basis,
+                }
+                if l1.name == BONUS_LEVEL1:  # printed under 年度指标值 / 实际完成指标值
+                    row.update(target="", actual="", explanation=lf.target, criteria=lf.actual)
+                inds.append(row)
     truth: dict[str, Any] = {
         "file": f"{form.name}.pdf",
         "form_type": "dept_overall",
@@ -723,6 +726,11 @@ BONUS_RULE = ("1.加分项：部门完成预算编制及执行等工作较好，
               "每项加2.5分，加分最多不超过5分。2.减分项：审计部门或财政部门在对各部门进行监督检查、绩效评价时，"
               "如发现在预算编制或预算执行上存在违规行为、绩效评价结果为差的；部门未在规定时限内完成绩效自评的、"
               "绩效审计发现问题造成入审计整改问题的，每发现一起扣2.5分，扣分合计不超过5分。")
+
+
+# The 加减分项 row is printed under the duties header, but its 年度指标值 cell holds its
+# 指标解释 and its 实际完成指标值 cell its 评分标准 (the truth says so).
+BONUS_LEVEL1 = "加减分项"
 
 
 def bonus_level1(score: float, score_fmt: str = "0.0") -> Level1:

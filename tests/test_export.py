@@ -124,9 +124,9 @@ def sample_form(file: str = "2021/海珠区.pdf") -> Form:
 
 def results() -> list[FileResult]:
     return [
-        FileResult("2021/海珠区.pdf", sample_form(), 1.23456),
-        FileResult("broken.pdf", None, 0.5, error="PDF 无法打开: EOF marker not found"),
-        FileResult("clean.pdf", Form("clean.pdf", "project", 1, "text"), 0.1),
+        FileResult("2021/海珠区.pdf", [sample_form()], 1.23456),
+        FileResult("broken.pdf", [], 0.5, error="PDF 无法打开: EOF marker not found"),
+        FileResult("clean.pdf", [Form("clean.pdf", "project", 1, "text")], 0.1),
     ]
 
 
@@ -167,9 +167,9 @@ def test_summary_frame_includes_failed_files() -> None:
 
 
 def test_file_result_status() -> None:
-    assert FileResult("a.pdf", None, 0.0, "boom").status == "failed"
-    assert FileResult("a.pdf", Form("a.pdf", "project", 1, "text"), 0.0).status == "ok"
-    assert FileResult("a.pdf", sample_form(), 0.0).status == "flagged"
+    assert FileResult("a.pdf", [], 0.0, "boom").status == "failed"
+    assert FileResult("a.pdf", [Form("a.pdf", "project", 1, "text")], 0.0).status == "ok"
+    assert FileResult("a.pdf", [sample_form()], 0.0).status == "flagged"
 
 
 def test_form_to_json_is_complete_and_json_safe() -> None:
@@ -283,8 +283,8 @@ def test_same_stem_inputs_keep_both_json_documents(tmp_path) -> None:
     from extract.output.export import FileResult, write_outputs
 
     results = [
-        FileResult("a.pdf", Form(file="a.pdf", form_type="dept_overall", pages=1, method="text"), 0.1),
-        FileResult("a.tif", Form(file="a.tif", form_type="dept_overall", pages=1, method="ocr"), 0.1),
+        FileResult("a.pdf", [Form(file="a.pdf", form_type="dept_overall", pages=1, method="text")], 0.1),
+        FileResult("a.tif", [Form(file="a.tif", form_type="dept_overall", pages=1, method="ocr")], 0.1),
     ]
     write_outputs(results, tmp_path)
     assert sorted(p.name for p in (tmp_path / "json").glob("*.json")) == ["a.pdf.json", "a.tif.json"]

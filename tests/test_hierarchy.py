@@ -125,7 +125,7 @@ def test_lexicon_snapping_needs_a_clear_winner() -> None:
     from extract.forms.matching import snap
 
     layout = get_layout("dept_overall")
-    names = layout.lexicon["level2"] + layout.lexicon["indicator"]
+    names = layout.lexicon_for("level2") + layout.lexicon_for("indicator")
     assert snap("资金管用", names, layout.snap_threshold) == "资金管理"
     assert snap("政府来购执行率", names, layout.snap_threshold) == "政府采购执行率"
     assert snap("预算执行率", names, layout.snap_threshold) == "预算执行率"  # exact entry

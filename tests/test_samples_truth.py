@@ -21,7 +21,7 @@ COLUMNS = ["财政拨款", "其他资金", "基本支出", "项目支出", "上�
 KEYS = {"file", "form_type", "unit_name", "year", "staff", "units", "pages", "budget",
         "indicators", "total_max", "declared_total", "findings"}
 LEAF_KEYS = {"level1", "level1_max", "level2", "level2_max", "indicator", "max_score", "score",
-             "target", "actual", "explanation", "basis"}
+             "target", "actual", "explanation", "criteria", "basis"}
 # the seed form is inconsistent in the original: its leaf scores add up to 90.2, not 88.7
 KNOWN_INCONSISTENT = {"seed_haizhu_2021.pdf", "dept_market_2022.pdf", "dept_water_2023.pdf"}
 
@@ -91,6 +91,8 @@ def test_truth_schema(path: Path) -> None:
             assert v is None or round(v, 1) == v, (k, v)  # printed with one decimal
         if it["level1"] == "管理效能":
             assert it["explanation"] and not it["target"] and not it["actual"]
+        elif it["level1"] == "加减分项":  # its 指标解释 and 评分标准, under the duties header
+            assert it["explanation"] and it["criteria"] and not it["target"] and not it["actual"]
         else:
             assert not it["explanation"] and it["target"]
     for f in t["findings"]:

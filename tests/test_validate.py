@@ -9,14 +9,25 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extract.forms.layouts import get_layout
 from extract.model import BudgetValue, Form, Indicator, Provenance
 from extract.rules.validate import (
     ValidationRules,
     format_score,
     grade_for,
-    validate,
+    rules_for,
 )
+from extract.rules.validate import validate as validate_with
 from extract.text.numbers import decimals_in
+
+# The department family's rules as its shipped layout sets them.
+DEPT = rules_for(get_layout("dept_overall"))
+PROJECT = rules_for(get_layout("project"))
+ROLES = {"全年预算数": "budget", "全年执行数": "executed", "完成率": "rate"}
+
+
+def validate(form: Form, rules: ValidationRules | None = None) -> list:
+    return validate_with(form, rules or DEPT)
 
 BUDGET_TEXT = {65240247.04: "65,240,247.04", 57368166.31: "57,368,166.31", 87.93: "87.93%"}
 
@@ -45,9 +56,10 @@ def budget(
         text = BUDGET_TEXT.get(value, "" if value is None else str(value))  # type: ignore[arg-type]
         if row == rows[2] and rate_text is not None:
             text = rate_text
-        cells.append(
-            BudgetValue(row, column, value, text, Provenance(page=1, bbox=[10.0, 20.0, 30.0, 40.0]))
-        )
+        cells.append(BudgetValue(
+            row, column, value, text, Provenance(page=1, bbox=[10.0, 20.0, 30.0, 40.0]),
+            role=ROLES.get(row, ""), line=column,
+        ))
     return cells
 
 
@@ -148,7 +160,7 @@ def test_negative_score_allowed_in_deduction_section() -> None:
     form.indicators[-1].score = -2.0
     form.declared_total = 91.5
     assert validate(form) == []
-    strict = ValidationRules(allow_negative_sections=())
+    strict = dataclasses.replace(DEPT, allow_negative_sections=())
     assert rules_of(validate(form, strict)) == [
         ("negative_score", "加减分项/工作表现加减分/工作受表彰或批评")
     ]
@@ -305,15 +317,22 @@ def test_budget_rate_skips_zero_budget_and_missing_rate() -> None:
     assert validate(form) == []
 
 
-def test_budget_rows_are_parameters() -> None:
-    rows = ("全年预算数(A)", "全年执行数(B)", "执行率")
+def test_budget_roles_not_names_drive_the_rate_check() -> None:
+    """Project forms put the roles on columns: the rate of a row is checked, and the
+    finding names the rate column and the row."""
     form = consistent_form()
-    form.budget = budget("年度资金总额", (100.0, 80.0, 90.0), rate_text="90.00%", rows=rows)
-    assert validate(form) == []  # default row names do not match
-    found = validate(
-        form, ValidationRules(budget_rows=("全年预算数（A）", "全年执行数（B）", "执行率"))
-    )
-    assert rules_of(found) == [("budget_rate_mismatch", "完成率/年度资金总额")]
+    form.budget = [
+        BudgetValue("年度资金总额", name, value, text, role=role, line="年度资金总额")
+        for name, value, text, role in (
+            ("全年预算数", 100.0, "100.00", "budget"),
+            ("全年执行数", 80.0, "80.00", "executed"),
+            ("执行率", 90.0, "90.00%", "rate"),
+        )
+    ]
+    assert rules_of(validate(form)) == [("budget_rate_mismatch", "执行率/年度资金总额")]
+    for cell in form.budget:
+        cell.role = ""
+    assert validate(form) == []
 
 
 def test_empty_and_odd_forms_never_raise() -> None:
@@ -370,7 +389,9 @@ def test_helpers() -> None:
     assert decimals_in("87. 93%") == 2
     assert decimals_in("８７．９３％") == 2
     assert decimals_in("100%") == 0
-    assert grade_for(90.0) == "优" and grade_for(89.9) == "良" and grade_for(None) == ""
+    bands = PROJECT.grades
+    assert grade_for(90.0, bands) == "优" and grade_for(89.9, bands) == "良"
+    assert grade_for(59.99, bands) == "差" and grade_for(None, bands) == ""
 
 
 # ------------------------------------------------------------------- property test
@@ -418,9 +439,11 @@ def consistent_forms(draw: st.DrawFn) -> Form:
         total_max=total / 10,
         declared_total=round(sum(i.score or 0 for i in indicators), 1),
         budget=[
-            BudgetValue("全年预算数", "财政拨款", budget_value, f"{budget_value:,.2f}"),
-            BudgetValue("全年执行数", "财政拨款", executed, f"{executed:,.2f}"),
-            BudgetValue("完成率", "财政拨款", rate, f"{rate:.2f}%"),
+            BudgetValue("全年预算数", "财政拨款", budget_value, f"{budget_value:,.2f}",
+                        role="budget", line="财政拨款"),
+            BudgetValue("全年执行数", "财政拨款", executed, f"{executed:,.2f}",
+                        role="executed", line="财政拨款"),
+            BudgetValue("完成率", "财政拨款", rate, f"{rate:.2f}%", role="rate", line="财政拨款"),
         ],
     )
 

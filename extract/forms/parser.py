@@ -11,15 +11,24 @@ from collections.abc import Callable
 
 from ..grid.rows import GridRow
 from ..model import BudgetValue, Cell, Form, Indicator, Provenance
-from ..text.numbers import parse_int_in, parse_number, parse_percent, parse_year
+from ..text.normalize import match_key
+from ..text.numbers import money_unit, parse_int_in, parse_number, parse_percent, parse_year
 from .hierarchy import LevelCells, resolve_level
-from .layouts import Layout
-from .matching import best_match, matches, snap, split_into
+from .layouts import UNITLESS_ROLES, BudgetLabel, BudgetSpec, FactSpec, Layout
+from .matching import matches, snap, split_into
 from .readings import RowReading, block_name, read_rows
-from .sections import COLUMN_TOLERANCE, MAX_ROLE_OF, Section, split_sections
+from .sections import (
+    COLUMN_TOLERANCE,
+    MAX_HEADER_LABEL,
+    MAX_ROLE_OF,
+    Section,
+    header_columns,
+    split_sections,
+)
 
 YEAR_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年")
-LEAF_ROLES = ("indicator", "max_score", "score", "target", "actual", "explanation", "basis")
+LEAF_ROLES = ("indicator", "max_score", "score", "target", "actual", "explanation", "criteria", "basis")
+TEXT_ROLES = ("target", "actual", "explanation", "criteria", "basis")
 
 
 def cell_provenance(page: int, cell: Cell) -> Provenance:
@@ -76,6 +85,32 @@ def data_rows(sections: list[Section], layout: Layout) -> list[tuple[Section, Gr
     return data
 
 
+def _text(cell: Cell | None) -> str:
+    return cell.text if cell is not None else ""
+
+
+def _remapped(cells: dict[str, Cell | None], level1: str, layout: Layout) -> dict[str, Cell | None]:
+    """The cells of a row whose 一级 prints other content in some columns, moved to the
+    roles the layout gives them (the source roles left empty)."""
+    for remap in layout.remap:
+        if matches(level1, remap.level1, layout.match_threshold):
+            moved: dict[str, Cell | None] = {source: None for source in remap.columns}
+            moved.update({target: cells.get(source) for source, target in remap.columns.items()})
+            return moved
+    return {}
+
+
+def _extra_texts(section: Section, row: GridRow) -> dict[str, str]:
+    """Texts of the row's cells in columns without a role, keyed by their header."""
+    out = {}
+    for column in section.extras:
+        for cell in row.cells:
+            if column.start <= row.rel(cell.bbox.x0) + COLUMN_TOLERANCE < column.end:
+                out[column.role] = cell.text
+                break
+    return out
+
+
 def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]:
     """Leaf rows of all sections with their parents resolved across page breaks."""
     data = data_rows(sections, layout)
@@ -87,7 +122,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
         return layout.split_weight(name)[1]
 
     def known(role: str) -> Callable[[str], bool]:
-        lexicon = layout.lexicon.get(role, ())
+        lexicon = layout.lexicon_for(role)
         return lambda name: snap(name, lexicon, layout.snap_threshold) in lexicon
 
     level2 = resolve_level(
@@ -95,7 +130,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
         lambda rows: _sum([leaf_max[i] for i in rows]),
         weight,
         known=known("level2"),
-        split_name=lambda name, n: split_into(name, layout.lexicon.get("level2", ()), n),
+        split_name=lambda name, n: split_into(name, layout.lexicon_for("level2"), n),
     )
 
     def level2_maxima(rows: list[int]) -> float | None:
@@ -125,6 +160,9 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
         level2_name, level2_weight = layout.split_weight(block_name(l2, "level2", layout))
         level1_max = parse_number(l1.max_text)
         level2_max = parse_number(l2.max_text)
+        cells = {role: section.cell(row, role) for role in LEAF_ROLES}
+        cells.update(_remapped(cells, level1_name, layout))
+        texts = {role: _text(cells[role]) for role in TEXT_ROLES}
         indicator = Indicator(
             level1=level1_name,
             level1_max=level1_max if level1_max is not None else level1_weight,
@@ -133,15 +171,17 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
             indicator=leaf_names[index][0],
             max_score=leaf_max[index],
             score=parse_number(readings[index].score_text),
-            target=section.text(row, "target"),
-            actual=section.text(row, "actual"),
-            explanation=section.text(row, "explanation"),
-            basis=section.text(row, "basis"),
+            target=texts["target"],
+            actual=texts["actual"],
+            explanation=texts["explanation"],
+            criteria=texts["criteria"],
+            basis=texts["basis"],
             page=row.page,
             section=str(sections.index(section) + 1),
+            extra=_extra_texts(section, row),
         )
-        for role in LEAF_ROLES:
-            prov = provenance(row, section.cell(row, role))
+        for role, cell in cells.items():
+            prov = provenance(row, cell)
             if prov is not None:
                 indicator.provenance[role] = prov
         for role, cell in (
@@ -160,8 +200,18 @@ def _value_cell(row: GridRow, label_cell: Cell) -> Cell | None:
     return after[0] if after else None
 
 
-def _inline_or_next(row: GridRow, cell: Cell, inline: str) -> tuple[int | None, Cell | None]:
-    """A count written in the label cell (``单位数：2``) or else in the cell after it."""
+def _head(text: str) -> str:
+    """A label cell's label: the text before its first colon (``单位数：2`` → ``单位数``)."""
+    return re.split("[:：]", text)[0]
+
+
+def _fact_value(row: GridRow, cell: Cell, spec: FactSpec) -> tuple[object, Cell | None]:
+    """A fact's value: a count written in its label cell (after the layout's marker, or
+    after the label) or else in the cell after it; a text in the cell after it."""
+    if spec.kind == "text":
+        value_cell = _value_cell(row, cell)
+        return (value_cell.text if value_cell else "", value_cell)
+    inline = cell.text.split(spec.after)[-1] if spec.after and spec.after in cell.text else cell.text[len(_head(cell.text)):]
     value = parse_int_in(inline)
     if value is not None:
         return value, cell
@@ -172,7 +222,8 @@ def _inline_or_next(row: GridRow, cell: Cell, inline: str) -> tuple[int | None, 
 def parse_header_facts(
     rows: list[GridRow], layout: Layout
 ) -> tuple[dict[str, object], dict[str, Provenance]]:
-    """Unit name, staff and number of units from the 单位基本情况 block, with provenance."""
+    """The layout's facts (单位名称, 项目名称 …) from the rows before the indicator table,
+    with provenance."""
     facts: dict[str, object] = {}
     where: dict[str, Provenance] = {}
     threshold = layout.match_threshold
@@ -180,26 +231,58 @@ def parse_header_facts(
         for cell in row.cells:
             if not row.starts_here(cell) or not cell.text:
                 continue
-            head = re.split("[:：]", cell.text)[0]
-            found: tuple[object, Cell | None] | None = None
-            if "unit_name" not in facts and matches(head, layout.header["unit_name"], threshold):
-                value_cell = _value_cell(row, cell)
-                name, found = "unit_name", (value_cell.text if value_cell else "", value_cell)
-            elif "staff" not in facts and matches(cell.text, layout.header["staff"], threshold, contains=True):
-                name, found = "staff", _inline_or_next(row, cell, cell.text.split("合计")[-1])
-            elif "units" not in facts and matches(head, layout.header["units"], threshold, contains=True):
-                name, found = "units", _inline_or_next(row, cell, cell.text[len(head) :])
-            if found is None:
-                continue
-            facts[name] = found[0]
-            prov = provenance(row, found[1])
-            if prov is not None:
-                where[name] = prov
+            for name, spec in layout.facts.items():
+                if name in facts:
+                    continue
+                label = cell.text if spec.contains else _head(cell.text)
+                if not matches(label, spec.labels, threshold, contains=spec.contains):
+                    continue
+                value, value_cell = _fact_value(row, cell, spec)
+                facts[name] = value
+                prov = provenance(row, value_cell)
+                if prov is not None:
+                    where[name] = prov
+                break
     return facts, where
 
 
+def _budget_label(text: str, labels: dict[str, BudgetLabel], threshold: float) -> str | None:
+    """The canonical name of the budget label ``text`` is most like, or None."""
+    best, best_score = None, 0.0
+    for name, label in labels.items():
+        score = matches(text, (name, *label.synonyms), threshold)
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+def _row_label(row: GridRow, labels: dict[str, BudgetLabel], threshold: float) -> str | None:
+    """The budget row a row is: the first of its cells naming one (in the layout's order)."""
+    for cell in row.cells:
+        for name, label in labels.items():
+            if matches(cell.text, (name, *label.synonyms), threshold):
+                return name
+    return None
+
+
+def block_unit(rows: list[GridRow], spec: BudgetSpec) -> str:
+    """The unit the block's caption names (``项目资金（万元）``), else the layout's default."""
+    for row in rows:
+        for cell in row.cells:
+            key = match_key(cell.text)
+            if any(match_key(caption) in key for caption in spec.caption):
+                unit = money_unit(cell.text)
+                if unit:
+                    return unit
+    return spec.unit
+
+
 def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
-    """The budget block: rows 全年预算数/全年执行数/完成率 × its columns."""
+    """The budget or funds block: a header row naming at least two of its columns, then
+    the rows its first cells name, each value with its role and unit."""
+    spec = layout.budget
+    if spec is None:
+        return []
     threshold = layout.match_threshold
     header_index = None
     columns: list[tuple[str, float, float]] = []
@@ -208,7 +291,7 @@ def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
         for cell in row.cells:
             if not row.starts_here(cell):
                 continue
-            name = best_match(cell.text, layout.budget_columns, threshold)
+            name = _budget_label(cell.text, spec.columns, threshold)
             if name and name not in [f[0] for f in found]:
                 found.append((name, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
         if len(found) >= 2:
@@ -217,27 +300,71 @@ def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
     if header_index is None:
         return []
     header = rows[header_index]
+    unit = block_unit(rows, spec)
     values: list[BudgetValue] = []
     for row in rows[header_index + 1 :]:
         if row.table != header.table:
             break
-        role = None
-        for cell in row.cells:
-            for candidate, synonyms in layout.budget_rows.items():
-                if matches(cell.text, synonyms, threshold):
-                    role = candidate
-                    break
-            if role:
-                break
-        if role is None:
+        row_name = _row_label(row, spec.rows, threshold)
+        if row_name is None:
             continue
+        row_role = spec.rows[row_name].role
         for name, start, end in columns:
+            role = row_role or spec.columns[name].role or ""
             hits = [c for c in row.cells if start <= row.rel(c.bbox.x0) + COLUMN_TOLERANCE < end]
             text = hits[0].text if hits else ""
             value = parse_percent(text) if role == "rate" else parse_number(text)
-            prov = provenance(row, hits[0]) if hits else None
-            values.append(BudgetValue(layout.budget_row_name(role), name, value, text, prov))
+            values.append(BudgetValue(
+                row_name, name, value, text, provenance(row, hits[0]) if hits else None,
+                unit="" if role in UNITLESS_ROLES else unit,
+                role=role,
+                line=name if row_role else row_name,
+            ))
     return values
+
+
+def parse_goals(rows: list[GridRow], layout: Layout) -> dict[str, str]:
+    """The goals block: the texts under its 预期目标 and 实际完成情况 header cells."""
+    spec = layout.goals
+    if spec is None:
+        return {}
+    threshold = layout.match_threshold
+    for index, row in enumerate(rows[:-1]):
+        heads: dict[str, Cell] = {}
+        for cell in row.cells:
+            if not row.starts_here(cell) or len(match_key(cell.text)) > MAX_HEADER_LABEL:
+                continue
+            for name, labels in (("expected", spec.expected), ("actual", spec.actual)):
+                if name not in heads and matches(cell.text, labels, threshold):
+                    heads[name] = cell
+        if len(heads) < 2:
+            continue
+        below = rows[index + 1]
+        goals = {}
+        for name, head in heads.items():
+            under = [c for c in below.cells if c.bbox.x0 < head.bbox.x1 - 1 and c.bbox.x1 > head.bbox.x0 + 1
+                     and c.bbox.x0 >= head.bbox.x0 - 1]  # fmt: skip
+            goals[name] = under[0].text if under else ""
+        return goals
+    return {}
+
+
+def parse_grade(rows: list[GridRow], layout: Layout) -> tuple[str, Provenance | None]:
+    """The printed 自评等级: after its label in the same cell, or in the next cell."""
+    spec = layout.grade
+    if spec is None:
+        return "", None
+    for row in rows:
+        for cell in row.cells:
+            if not row.starts_here(cell) or not matches(_head(cell.text), spec.labels, layout.match_threshold):
+                continue
+            inline = cell.text[len(_head(cell.text)) + 1 :].strip()
+            if inline:
+                return inline, provenance(row, cell)
+            value_cell = _value_cell(row, cell)
+            if value_cell is not None:
+                return value_cell.text.strip(), provenance(row, value_cell)
+    return "", None
 
 
 def parse_total(section: Section | None, row: GridRow | None) -> tuple[float | None, float | None, Provenance | None]:
@@ -271,26 +398,72 @@ def find_year(texts: list[str]) -> int | None:
     return None
 
 
+def split_forms(rows: list[GridRow], layout: Layout) -> list[list[GridRow]]:
+    """The rows of each form of a file that holds several one after another: a row
+    naming the layout's ``form_starts_at`` fact after an indicator header starts the next."""
+    if layout.form_starts_at is None:
+        return [rows]
+    labels = layout.facts[layout.form_starts_at].labels
+    forms: list[list[GridRow]] = [[]]
+    seen_header = False
+    for row in rows:
+        if seen_header and any(
+            row.starts_here(c) and matches(_head(c.text), labels, layout.match_threshold) for c in row.cells
+        ):
+            forms.append([])
+            seen_header = False
+        if not seen_header and header_columns(row, layout) is not None:
+            seen_header = True
+        forms[-1].append(row)
+    return [f for f in forms if f]
+
+
+def _is_execution_row(leaf: Indicator, layout: Layout) -> bool:
+    rows = layout.rules.execution_rows
+    return bool(rows) and any(
+        matches(name, rows, layout.match_threshold) for name in (leaf.indicator, leaf.level1) if name
+    )
+
+
+def _budget_share(budget: list[BudgetValue], role: str) -> float | None:
+    values = [b.value for b in budget if b.role == role and b.value is not None]
+    return sum(values) if values else None
+
+
 def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, method: str,
                outside_text: list[str]) -> Form:
-    """The whole form from the document's grid rows and the text outside its tables."""
-    preamble, sections, total_row = split_sections(rows, layout)
+    """One form from its grid rows and the text outside its tables."""
+    parts = split_sections(rows, layout)
+    preamble, sections = parts.preamble, parts.sections
     facts, fact_provenance = parse_header_facts(preamble, layout)
-    total_max, declared, total_prov = parse_total(sections[-1] if sections else None, total_row)
+    total_max, declared, total_prov = parse_total(sections[-1] if sections else None, parts.total_row)
+    grade_rows = ([parts.total_row] if parts.total_row is not None else []) + parts.after
+    grade, grade_prov = parse_grade(grade_rows, layout)
+    budget = parse_budget(preamble, layout)
+    indicators = parse_indicators(sections, layout)
+    counts = layout.rules.budget_score_counts and not any(_is_execution_row(i, layout) for i in indicators)
     form = Form(
         file=file,
-        form_type=layout.name,
+        form_type=layout.family,
         pages=pages,
         method=method,
         unit_name=str(facts.get("unit_name", "")),
         year=find_year(outside_text + [c.text for r in preamble[:3] for c in r.cells]),
         staff=facts.get("staff"),  # type: ignore[arg-type]
         units=facts.get("units"),  # type: ignore[arg-type]
-        budget=parse_budget(preamble, layout),
-        indicators=parse_indicators(sections, layout),
+        budget=budget,
+        indicators=indicators,
         total_max=total_max,
         declared_total=declared,
         total_provenance=total_prov,
         header_provenance=fact_provenance,
+        layout=layout.name,
+        project_name=str(facts.get("project_name", "")),
+        department=str(facts.get("department", "")),
+        grade=grade,
+        grade_provenance=grade_prov,
+        goals=parse_goals(preamble, layout),
+        budget_max=_budget_share(budget, "max") if counts else None,
+        budget_score=_budget_share(budget, "score") if counts else None,
     )
     return form

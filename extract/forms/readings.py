@@ -111,7 +111,7 @@ def snap_name(text: str, role: str, layout: Layout) -> str:
     text = clean_name(text)
     match = layout.weight_in_name.search(text)
     head, tail = (text[: match.start()], text[match.start():]) if match else (text, "")
-    return snap(head, layout.lexicon.get(role, ()), layout.snap_threshold) + tail
+    return snap(head, layout.lexicon_for(role), layout.snap_threshold) + tail
 
 
 def leaf_name(section: Section, row: GridRow, layout: Layout, prior: FormPrior) -> str:
@@ -122,7 +122,7 @@ def leaf_name(section: Section, row: GridRow, layout: Layout, prior: FormPrior) 
     if cell is None or not _by_ocr(cell):
         return cell.text if cell is not None else ""
     name = snap_name(cell.text, "indicator", layout)
-    if name in layout.lexicon.get("indicator", ()):
+    if name in layout.lexicon_for("indicator"):
         return name
     others = [section.text(row, r) for r in NAME_ECHO_ROLES]
     return vote_name(name, [t for t in others if t], prior)

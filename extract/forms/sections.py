@@ -34,17 +34,34 @@ class Column:
 
 @dataclass
 class Section:
-    """An indicator table part: its header row's columns and its data rows."""
+    """An indicator table part: its header row's columns and its data rows; ``extras``
+    are header columns without a role (``指标性质``, ``度量单位``), by their header text."""
 
     columns: list[Column]
     header_key: str
     rows: list[GridRow] = field(default_factory=list)
+    extras: list[Column] = field(default_factory=list)
+
+    def column(self, role: str) -> Column | None:
+        return next((c for c in self.columns if c.role == role), None)
 
     def cell(self, row: GridRow, role: str) -> Cell | None:
-        """The cell of ``row`` that sits in the column of ``role``."""
-        column = next((c for c in self.columns if c.role == role), None)
+        """The cell of ``row`` that sits in the column of ``role``. A row whose name is
+        one cell merged across the name columns from 一级 on (``预算执行率`` printed as
+        its own row) gives that cell as its 三级 too."""
+        column = self.column(role)
         if column is None:
             return None
+        found = self._starting_in(row, column)
+        if found is None and role == "indicator":
+            first = self.column("level1")
+            wide = self._starting_in(row, first) if first is not None else None
+            if wide is not None and row.rel(wide.bbox.x1) >= column.end - COLUMN_TOLERANCE:
+                return wide
+        return found
+
+    @staticmethod
+    def _starting_in(row: GridRow, column: Column) -> Cell | None:
         for cell in row.cells:
             start = row.rel(cell.bbox.x0) + COLUMN_TOLERANCE
             if column.start <= start < column.end:
@@ -97,7 +114,7 @@ def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
         c for c in row.cells
         if row.starts_here(c) and c.text and len(c.text) <= MAX_HEADER_LABEL
     ]  # fmt: skip
-    scores = [
+    scores: list[dict[str, float]] = [
         {role: matches(c.text, syn, layout.match_threshold, contains=True)
          for role, syn in layout.columns.items()}
         for c in cells
@@ -137,6 +154,20 @@ def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
     if {"level1", "indicator", "score"} <= roles or {"level2", "indicator", "score"} <= roles:
         return columns
     return None
+
+
+def extra_columns(row: GridRow, columns: list[Column]) -> list[Column]:
+    """Header cells of ``row`` outside every role column, each as a column whose role is
+    its header text: their cells are kept, not dropped."""
+    extras = []
+    for cell in row.cells:
+        if not row.starts_here(cell) or not cell.text:
+            continue
+        start, end = row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)
+        if any(c.start - COLUMN_TOLERANCE <= start < c.end - COLUMN_TOLERANCE for c in columns):
+            continue
+        extras.append(Column(cell.text, start, end))
+    return extras
 
 
 def _header_key(columns: list[Column]) -> str:
@@ -191,7 +222,7 @@ def is_total_row(section: Section, row: GridRow, layout: Layout) -> bool:
     """The 总分 row: labelled so, or (label unreadable) a row without an indicator whose
     一级 分值 cell holds the form's total maximum (100)."""
     first = section.text(row, "level1") or (row.cells[0].text if row.cells else "")
-    if matches(first, layout.total_labels, layout.match_threshold):
+    if matches(first, layout.total.labels, layout.match_threshold):
         return True
     level1_max = section.cell(row, "level1_max")
     return (
@@ -203,28 +234,39 @@ def is_total_row(section: Section, row: GridRow, layout: Layout) -> bool:
     )
 
 
-def split_sections(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], list[Section], GridRow | None]:
-    """Rows before the first indicator header, the indicator sections, and the 总分 row.
+@dataclass
+class FormParts:
+    """A form's rows by part: before the first indicator header, the indicator sections,
+    the 总分 row, and the rows after it (a 自评等级 row, signatures)."""
+
+    preamble: list[GridRow]
+    sections: list[Section]
+    total_row: GridRow | None
+    after: list[GridRow]
+
+
+def split_sections(rows: list[GridRow], layout: Layout) -> FormParts:
+    """A form's rows split into its parts.
 
     A header row equal to one seen before is a print-title repeat: it is dropped and the
     current section goes on (its columns come from its own header, not the repeat)."""
-    preamble: list[GridRow] = []
-    sections: list[Section] = []
+    parts = FormParts([], [], None, [])
+    sections = parts.sections
     seen_headers: list[list[Column]] = []
-    total_row = None
-    for row in rows:
+    for index, row in enumerate(rows):
         columns = header_columns(row, layout)
         if columns is not None:
             if sections and is_repeat(columns, seen_headers):
                 continue
             seen_headers.append(columns)
-            sections.append(Section(columns, _header_key(columns)))
+            sections.append(Section(columns, _header_key(columns), extras=extra_columns(row, columns)))
             continue
         if not sections:
-            preamble.append(row)
+            parts.preamble.append(row)
             continue
         if is_total_row(sections[-1], row, layout):
-            total_row = row
+            parts.total_row = row
+            parts.after = list(rows[index + 1 :])
             break
         sections[-1].rows.append(row)
-    return preamble, sections, total_row
+    return parts

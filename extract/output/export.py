@@ -17,23 +17,24 @@ from ..model import FileResult, Form, Provenance
 SCHEMA_VERSION = 1
 
 INDICATOR_COLUMNS = [
-    "file", "form_type", "unit_name", "year", "level1", "level1_max", "level2",
+    "file", "form", "form_type", "unit_name", "year", "level1", "level1_max", "level2",
     "level2_max", "indicator", "max_score", "score", "target", "actual", "explanation",
-    "basis", "page",
+    "criteria", "basis", "page",
 ]  # fmt: skip
-BUDGET_COLUMNS = ["file", "form_type", "row", "column", "value"]
-FINDING_COLUMNS = ["file", "rule", "severity", "location", "expected", "found", "message", "page"]
+BUDGET_COLUMNS = ["file", "form", "form_type", "row", "column", "value", "unit"]
+FINDING_COLUMNS = ["file", "form", "rule", "severity", "location", "expected", "found", "message", "page"]
 SUMMARY_COLUMNS = [
-    "file", "form_type", "pages", "method", "status", "declared_total", "computed_total",
-    "findings", "seconds", "error",
+    "file", "form", "form_type", "pages", "method", "status", "declared_total", "computed_total",
+    "findings", "seconds", "error", "layout", "layout_score", "unit_name", "year", "project_name",
+    "department", "grade",
 ]  # fmt: skip
 
 # Integer columns use pandas' nullable Int64 so a missing year prints empty, not "2021.0".
-_INT_COLUMNS = {"year", "page", "pages", "findings"}
+_INT_COLUMNS = {"form", "year", "page", "pages", "findings"}
 # Numeric columns stay float even when every value is missing.
 _FLOAT_COLUMNS = {
     "level1_max", "level2_max", "max_score", "score", "value", "declared_total",
-    "computed_total", "seconds",
+    "computed_total", "seconds", "layout_score",
 }  # fmt: skip
 # Excel exports carry float noise such as 0.0900000762939453; six decimals keep every
 # printed figure (money has two, rates four at most) and drop the noise.
@@ -67,9 +68,10 @@ def _item_rows(
     forms: Iterable[Form], items: Callable[[Form], Iterable[Any]], columns: list[str]
 ) -> list[dict[str, Any]]:
     """A row of ``columns`` per item of each form: each value from the item when it has
-    that field (``score``, ``page``), else from its form (``file``, ``unit_name``)."""
+    that field (``score``, ``page``), else from its form (``file``, ``unit_name``); a
+    budget value's ``form`` is its form's number."""
     return [
-        {c: getattr(item, c) if hasattr(item, c) else getattr(form, c) for c in columns}
+        {c: getattr(item, c) if hasattr(item, c) and c != "form" else getattr(form, c) for c in columns}
         for form in forms
         for item in items(form)
     ]
@@ -90,39 +92,45 @@ def findings_frame(forms: Iterable[Form]) -> pd.DataFrame:
     return _frame(_item_rows(forms, lambda f: f.findings, FINDING_COLUMNS), FINDING_COLUMNS)
 
 
-def _summary_row(result: FileResult) -> dict[str, Any]:
-    form = result.form
+def _summary_rows(result: FileResult) -> list[dict[str, Any]]:
+    """One row per form of the file; one row without a form for a failed file."""
     seconds = round(float(result.seconds), SECONDS_DECIMALS) if result.seconds is not None else None
-    if form is None:
-        return {
+    if not result.forms:
+        return [{
+            "file": result.file, "form": None, "form_type": "", "pages": None, "method": "",
+            "status": result.status, "declared_total": None, "computed_total": None,
+            "findings": 0, "seconds": seconds, "error": result.error, "layout": "",
+            "layout_score": None, "unit_name": "", "year": None, "project_name": "",
+            "department": "", "grade": "",
+        }]  # fmt: skip
+    return [
+        {
             "file": result.file,
-            "form_type": "",
-            "pages": None,
-            "method": "",
-            "status": result.status,
-            "declared_total": None,
-            "computed_total": None,
-            "findings": 0,
+            "form": form.form,
+            "form_type": form.form_type,
+            "pages": form.pages,
+            "method": form.method,
+            "status": form.status,
+            "declared_total": form.declared_total,
+            "computed_total": form.computed_total,
+            "findings": len(form.findings),
             "seconds": seconds,
             "error": result.error,
+            "layout": form.layout,
+            "layout_score": form.layout_score,
+            "unit_name": form.unit_name,
+            "year": form.year,
+            "project_name": form.project_name,
+            "department": form.department,
+            "grade": form.grade,
         }
-    return {
-        "file": result.file,
-        "form_type": form.form_type,
-        "pages": form.pages,
-        "method": form.method,
-        "status": result.status,
-        "declared_total": form.declared_total,
-        "computed_total": form.computed_total,
-        "findings": len(form.findings),
-        "seconds": seconds,
-        "error": result.error,
-    }
+        for form in result.forms
+    ]
 
 
 def summary_frame(results: Iterable[FileResult]) -> pd.DataFrame:
     """One row per input file, failed ones included (``summary.csv``)."""
-    return _frame([_summary_row(result) for result in results], SUMMARY_COLUMNS)
+    return _frame([row for result in results for row in _summary_rows(result)], SUMMARY_COLUMNS)
 
 
 # ------------------------------------------------------------------------------ JSON
@@ -152,7 +160,10 @@ def form_to_json(form: Form) -> dict[str, Any]:
     document = {
         "schema_version": SCHEMA_VERSION,
         "file": form.file,
+        "form": form.form,
         "form_type": form.form_type,
+        "layout": form.layout,
+        "layout_score": form.layout_score,
         "pages": form.pages,
         "method": form.method,
         "page_methods": list(form.page_methods),
@@ -160,12 +171,19 @@ def form_to_json(form: Form) -> dict[str, Any]:
         "year": form.year,
         "staff": form.staff,
         "units": form.units,
+        "project_name": form.project_name,
+        "department": form.department,
+        "goals": dict(form.goals),
         "budget": [asdict(cell) for cell in form.budget],
+        "budget_max": form.budget_max,
+        "budget_score": form.budget_score,
         "indicators": [{"path": leaf.path, **asdict(leaf)} for leaf in form.indicators],
         "total_max": form.total_max,
         "declared_total": form.declared_total,
         "computed_total": form.computed_total,
         "total_provenance": _provenance(form.total_provenance),
+        "grade": form.grade,
+        "grade_provenance": _provenance(form.grade_provenance),
         "header_provenance": {
             name: _provenance(prov) for name, prov in (form.header_provenance or {}).items()
         },
@@ -181,6 +199,11 @@ def json_name(file: str) -> str:
     if os.altsep:
         flat = flat.replace(os.altsep, "__")
     return os.path.splitext(flat)[0] + ".json"
+
+
+def form_json_name(name: str, number: int) -> str:
+    """The JSON name of form ``number`` of a file holding several: ``a.json`` → ``a.2.json``."""
+    return f"{name[: -len('.json')]}.{number}.json"
 
 
 # ----------------------------------------------------------------------------- write
@@ -212,7 +235,7 @@ def write_outputs(results: list[FileResult], outdir: Path) -> dict[str, Path]:
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    forms = [result.form for result in results if result.form is not None]
+    forms = [form for result in results for form in result.forms]
     frames = {
         "indicators": indicators_frame(forms),
         "budget": budget_frame(forms),
@@ -226,14 +249,15 @@ def write_outputs(results: list[FileResult], outdir: Path) -> dict[str, Path]:
         paths[key] = path
     if forms:
         (outdir / JSON_DIR).mkdir(exist_ok=True)
-    parsed = [r for r in results if r.form is not None]
+    parsed = [r for r in results if r.forms]
     stems = [json_name(r.file) for r in parsed]
     for result, name in zip(parsed, stems):
         if stems.count(name) > 1:  # a.pdf and a.tif in one folder: keep both documents
             name = json_name(result.file + ".json")
-        path = outdir / JSON_DIR / name
-        assert result.form is not None
-        text = json.dumps(form_to_json(result.form), ensure_ascii=False, indent=2)
-        _write_atomic(path, text + "\n")
-        paths[f"{JSON_DIR}/{name}"] = path
+        for form in result.forms:
+            form_name = name if len(result.forms) == 1 else form_json_name(name, form.form)
+            path = outdir / JSON_DIR / form_name
+            text = json.dumps(form_to_json(form), ensure_ascii=False, indent=2)
+            _write_atomic(path, text + "\n")
+            paths[f"{JSON_DIR}/{form_name}"] = path
     return paths

@@ -15,14 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from ..forms.layouts import Layout
 from ..model import TEXT_LAYER, BudgetValue, Finding, Form, Indicator, Provenance
 from ..text.numbers import decimals_in
 
 ERROR = "error"
 WARNING = "warning"
-
-TOTAL_LOCATION = "总分"
-RATE_LOCATION_PREFIX = "完成率"
 
 # Float arithmetic on printed decimals leaves noise around 1e-15; this slack keeps a
 # difference of exactly the tolerance (e.g. 2.001 vs 2.0) from counting as a mismatch.
@@ -30,18 +28,10 @@ FLOAT_SLACK = 1e-9
 # Scores and maxima are compared after rounding to this many decimals (docs/forms.md §3).
 SCORE_DECIMALS = 3
 
-# Self-evaluation grades (自评等级) with their lower bounds, highest first (docs/forms.md §1).
-DEFAULT_GRADES: tuple[tuple[str, float], ...] = (
-    ("优", 90.0),
-    ("良", 80.0),
-    ("中", 60.0),
-    ("差", 0.0),
-)
-
 
 @dataclass(frozen=True)
 class ValidationRules:
-    """Thresholds and names the rules use; the defaults fit the dept_overall family."""
+    """What the rules need from a form family; :func:`rules_for` reads it from a layout."""
 
     # Scores are printed with one or two decimals; 0.001 absorbs rounding only.
     score_tolerance: float = 0.001
@@ -49,14 +39,30 @@ class ValidationRules:
     rate_tolerance_pp: float = 0.01
     # The 总分 分值 when the form does not print one.
     total_max: float = 100.0
+    # Where total findings are reported: the total row's label.
+    total_location: str = "总分"
     # 一级 names whose leaf scores may be negative (deductions).
-    allow_negative_sections: tuple[str, ...] = ("加减分项",)
-    # Budget row names for the (budget, executed, rate) roles; a project form uses
-    # ("全年预算数(A)", "全年执行数(B)", "执行率").
-    budget_rows: tuple[str, str, str] = ("全年预算数", "全年执行数", "完成率")
-    # Grades with lower bounds, highest first; None when the form family prints none.
-    # Not used for dept_overall forms, which print no 自评等级.
-    grades: tuple[tuple[str, float], ...] | None = None
+    allow_negative_sections: tuple[str, ...] = ()
+    # Grades with lower bounds, highest first; empty when the family prints none.
+    grades: tuple[tuple[str, float], ...] = ()
+    grade_location: str = ""
+    # 得分 = min(执行率, 100%) × 分值 on the budget block, and on these indicator rows.
+    execution_score: bool = False
+    execution_rows: tuple[str, ...] = ()
+
+
+def rules_for(layout: Layout) -> ValidationRules:
+    """The rules' parameters as a layout sets them."""
+    grade = layout.grade
+    return ValidationRules(
+        total_max=layout.total_max,
+        total_location=layout.total.labels[0],
+        allow_negative_sections=layout.rules.allow_negative_sections,
+        grades=tuple((band.name, band.min) for band in grade.bands) if grade else (),
+        grade_location=grade.labels[0] if grade else "",
+        execution_score=layout.rules.execution_score,
+        execution_rows=layout.rules.execution_rows,
+    )
 
 
 DEFAULT_RULES = ValidationRules()
@@ -231,10 +237,10 @@ def check_missing_values(form: Form, rules: ValidationRules = DEFAULT_RULES) -> 
         findings.append(
             _finding(
                 "missing_value",
-                TOTAL_LOCATION,
+                rules.total_location,
                 "number",
                 provenance.raw_text if provenance else "",
-                f"declared total score missing at {TOTAL_LOCATION}",
+                f"declared total score missing at {rules.total_location}",
                 0,
                 provenance,
             )
@@ -269,7 +275,7 @@ def _missing_parent_maxima(form: Form) -> list[Finding]:
     return findings
 
 
-TEXT_FIELDS = ("indicator", "target", "actual", "explanation", "basis")
+TEXT_FIELDS = ("indicator", "target", "actual", "explanation", "criteria", "basis")
 
 
 def check_unreadable_cells(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
@@ -398,23 +404,27 @@ def check_children_max_sum(form: Form, rules: ValidationRules = DEFAULT_RULES) -
 
 
 def check_total_max(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
-    """``total_max_mismatch``: the 一级 分值 do not add up to the 总分 分值."""
+    """``total_max_mismatch``: the 一级 分值 (and the budget block's 分值 where the family
+    counts it) do not add up to the 总分 分值."""
     if not form.indicators:
         return []
     expected = _num(form.total_max)
     if expected is None:
         expected = rules.total_max
     found = _sum_known(_level1_contribution(group) for group in _level1_groups(form))
+    if found is not None and _num(form.budget_max) is not None:
+        found += form.budget_max  # type: ignore[operator]
     if found is None or not _differs_rounded(expected, found, rules.score_tolerance):
         return []
+    location = rules.total_location
     return [
         _finding(
             "total_max_mismatch",
-            TOTAL_LOCATION,
+            location,
             format_score(expected),
             format_score(found),
             f"level-1 max sum {format_score(found)} differs from total max"
-            f" {format_score(expected)} at {TOTAL_LOCATION}",
+            f" {format_score(expected)} at {location}",
             0,
             form.total_provenance,
         )
@@ -428,47 +438,56 @@ def _unreadable_score(leaf: Indicator) -> bool:
 
 
 def check_total_score(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
-    """``total_score_mismatch``: the declared 总分 得分 differs from the sum of leaf scores."""
+    """``total_score_mismatch``: the declared 总分 得分 differs from the sum of leaf scores
+    (and of the budget block's 得分 where the family counts it)."""
     declared = _num(form.declared_total)
     if declared is None:
         return []  # reported as missing_value when the form has indicators
     if any(_unreadable_score(leaf) for leaf in form.indicators or []):
         return []  # a score that is there but could not be read: the sum is unknown
     computed = sum(_num(leaf.score) or 0.0 for leaf in form.indicators or [])
+    computed += _num(form.budget_score) or 0.0
     if not _differs_rounded(declared, computed, rules.score_tolerance):
         return []
+    location = rules.total_location
     return [
         _finding(
             "total_score_mismatch",
-            TOTAL_LOCATION,
+            location,
             format_score(computed),
             format_score(declared),
             f"declared total {format_score(declared)} differs from leaf score sum"
-            f" {format_score(computed)} at {TOTAL_LOCATION}",
+            f" {format_score(computed)} at {location}",
             0,
             form.total_provenance,
         )
     ]
 
 
-def _budget_cells(form: Form) -> dict[str, dict[str, BudgetValue]]:
-    """column → normalised row label → first value with that row, columns in order."""
-    table: dict[str, dict[str, BudgetValue]] = {}
+def _budget_lines(form: Form) -> dict[str, dict[str, BudgetValue]]:
+    """line → role → its first value, lines in order: a line is the row or column the
+    roles run along (a department column such as 财政拨款; a project row such as 年度资金总额)."""
+    lines: dict[str, dict[str, BudgetValue]] = {}
     for cell in form.budget or []:
-        table.setdefault(cell.column, {}).setdefault(_norm_label(cell.row), cell)
-    return table
+        if cell.role:
+            lines.setdefault(cell.line, {}).setdefault(cell.role, cell)
+    return lines
+
+
+def _label(cell: BudgetValue) -> str:
+    """The name of the role a value has (完成率, 得分): its row or column, not its line."""
+    return cell.column if cell.line == cell.row else cell.row
 
 
 def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
-    """``budget_rate_mismatch``: a printed 完成率 differs from 执行数 ÷ 预算数 × 100."""
-    budget_row, executed_row, rate_row = (_norm_label(name) for name in rules.budget_rows)
+    """``budget_rate_mismatch``: a printed 完成率/执行率 differs from 执行数 ÷ 预算数 × 100."""
     findings: list[Finding] = []
-    for column, rows in _budget_cells(form).items():
-        if budget_row not in rows or executed_row not in rows or rate_row not in rows:
+    for line, roles in _budget_lines(form).items():
+        if not {"budget", "executed", "rate"} <= set(roles):
             continue
-        budget = _num(rows[budget_row].value)
-        executed = _num(rows[executed_row].value)
-        rate_cell = rows[rate_row]
+        budget = _num(roles["budget"].value)
+        executed = _num(roles["executed"].value)
+        rate_cell = roles["rate"]
         printed = _num(rate_cell.value)
         if not budget or executed is None or printed is None:
             continue
@@ -476,7 +495,7 @@ def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> lis
         expected = round(executed / budget * 100, decimals)
         if not _differs(printed, expected, rules.rate_tolerance_pp):
             continue
-        location = f"{RATE_LOCATION_PREFIX}/{column}"
+        location = f"{_label(rate_cell)}/{line}"
         findings.append(
             _finding(
                 "budget_rate_mismatch",
@@ -492,6 +511,83 @@ def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> lis
     return findings
 
 
+def _execution_mismatch(rate: float, maximum: float, score: float, score_text: str,
+                        location: str, provenance: Provenance | None, page: int,
+                        tolerance: float) -> Finding | None:
+    decimals = decimals_in(score_text) if score_text else SCORE_DECIMALS
+    expected = round(min(rate, 100.0) / 100.0 * maximum, decimals)
+    if not _differs_rounded(expected, score, tolerance):
+        return None
+    return _finding(
+        "execution_score_mismatch",
+        location,
+        format_score(expected),
+        format_score(score),
+        f"budget score {format_score(score)} differs from min(rate {rate:g}%, 100%) × max"
+        f" {format_score(maximum)} = {format_score(expected)} at {location}",
+        page,
+        provenance,
+    )
+
+
+def check_execution_score(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``execution_score_mismatch``: a budget 得分 differs from min(执行率, 100%) × 分值, on
+    the budget block or on the indicator row that holds the budget score."""
+    if not rules.execution_score:
+        return []
+    findings: list[Finding] = []
+    first_rate: float | None = None
+    for line, roles in _budget_lines(form).items():
+        rate = _num(roles["rate"].value) if "rate" in roles else None
+        if rate is None:
+            continue
+        first_rate = rate if first_rate is None else first_rate
+        maximum = _num(roles["max"].value) if "max" in roles else None
+        score = _num(roles["score"].value) if "score" in roles else None
+        if maximum is None or score is None:
+            continue
+        cell = roles["score"]
+        found = _execution_mismatch(rate, maximum, score, cell.text, f"{_label(cell)}/{line}",
+                                    cell.provenance, 0, rules.score_tolerance)
+        findings += [found] if found else []
+    names = {_norm_label(name) for name in rules.execution_rows}
+    for leaf in form.indicators or []:
+        if first_rate is None or not ({_norm_label(leaf.indicator), _norm_label(leaf.level1)} & names):
+            continue
+        maximum, score = _num(leaf.max_score), _num(leaf.score)
+        if maximum is None or score is None:
+            continue
+        prov = _leaf_provenance(leaf, "score")
+        found = _execution_mismatch(first_rate, maximum, score, prov.raw_text if prov else "",
+                                    leaf.path, prov, leaf.page, rules.score_tolerance)
+        findings += [found] if found else []
+    return findings
+
+
+def check_grade(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
+    """``grade_mismatch``: the printed 自评等级 is not the band of the declared total."""
+    printed = _norm_label(form.grade)
+    declared = _num(form.declared_total)
+    if not rules.grades or not printed or declared is None:
+        return []
+    expected = grade_for(declared, rules.grades)
+    if printed.startswith(expected):
+        return []
+    location = rules.grade_location
+    return [
+        _finding(
+            "grade_mismatch",
+            location,
+            expected,
+            form.grade,
+            f"printed grade {form.grade} differs from {expected} for total"
+            f" {format_score(declared)} at {location}",
+            0,
+            form.grade_provenance,
+        )
+    ]
+
+
 RULES: tuple[Callable[[Form, ValidationRules], list[Finding]], ...] = (
     check_unreadable_cells,
     check_missing_values,
@@ -501,6 +597,8 @@ RULES: tuple[Callable[[Form, ValidationRules], list[Finding]], ...] = (
     check_total_max,
     check_total_score,
     check_budget_rate,
+    check_execution_score,
+    check_grade,
 )
 
 
@@ -513,7 +611,7 @@ def validate(form: Form, rules: ValidationRules | None = None) -> list[Finding]:
     return findings
 
 
-def grade_for(total: float | None, grades: Sequence[tuple[str, float]] = DEFAULT_GRADES) -> str:
+def grade_for(total: float | None, grades: Sequence[tuple[str, float]]) -> str:
     """The grade whose lower bound ``total`` reaches ("" for an unknown total)."""
     number = _num(total)
     if number is None:

@@ -227,3 +227,13 @@ def column_decimals(texts: list[str]) -> int:
     numbers = sum(1 for t in texts if parse_number(t) is not None)
     best, count = max(counts.items(), key=lambda kv: kv[1])
     return best if count * 2 > numbers else 0  # a clear majority only
+
+
+# A money unit named in brackets in a caption: 项目资金（万元）, 支出规模(元).
+MONEY_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
+
+
+def money_unit(text: str) -> str:
+    """The money unit a caption names in brackets (``万元`` or ``元``), "" when none."""
+    match = MONEY_UNIT.search(unicodedata.normalize("NFKC", text or ""))
+    return match.group(1) if match else ""

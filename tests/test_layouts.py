@@ -1,0 +1,71 @@
+"""Layout files: the shipped ones load, a user's folder adds to them, and a file with a
+mistake is refused at load time with a message naming the file and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.cli import main
+from extract.errors import LayoutError
+from extract.forms.layouts import get_layout, load_layout_file, load_layouts, shipped_layout_dir
+
+SHIPPED = shipped_layout_dir()
+
+
+def _copy_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    text = (SHIPPED / "project.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_shipped_layouts_load() -> None:
+    names = {layout.name: layout.family for layout in load_layouts()}
+    assert names == {"dept_overall": "dept_overall", "project": "project"}
+    project = get_layout("project")
+    assert project.split_weight("产出指标（50分）") == ("产出指标", 50.0)
+    assert project.is_placeholder("指标1：") and project.is_placeholder("……")
+    assert [b.name for b in project.grade.bands] == ["优", "良", "中", "差"]  # type: ignore[union-attr]
+
+
+def test_unknown_column_role_is_refused(tmp_path: Path) -> None:
+    path = _copy_with(tmp_path, "bad.toml", "target = [", "goal = [")
+    with pytest.raises(LayoutError) as err:
+        load_layout_file(path)
+    assert str(path) in str(err.value) and "columns.goal" in str(err.value)
+
+
+def test_bad_regular_expression_is_refused(tmp_path: Path) -> None:
+    path = _copy_with(tmp_path, "bad.toml", "weight_in_name = '", "weight_in_name = '(")
+    with pytest.raises(LayoutError) as err:
+        load_layout_file(path)
+    assert str(path) in str(err.value) and "weight_in_name" in str(err.value)
+    assert "regular expression" in str(err.value)
+
+
+def test_misspelt_key_and_bad_band_order_are_refused(tmp_path: Path) -> None:
+    typo = _copy_with(tmp_path, "typo.toml", "[goals]", "[gaols]")
+    with pytest.raises(LayoutError, match=r"typo\.toml: invalid layout at gaols"):
+        load_layout_file(typo)
+    bands = _copy_with(tmp_path, "bands.toml", '{ name = "优", min = 90.0 }', '{ name = "优", min = 50.0 }')
+    with pytest.raises(LayoutError, match=r"grade\.bands: .*highest first"):
+        load_layout_file(bands)
+
+
+def test_user_layouts_add_to_the_shipped_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _copy_with(tmp_path, "mine.toml", 'name = "project"', 'name = "project_mine"')
+    assert main(["layouts", "--layouts", str(tmp_path)]) == 0
+    listed = capsys.readouterr().out
+    assert "project_mine" in listed and "dept_overall" in listed and "\nproject " in listed
+
+
+def test_a_broken_user_layout_stops_extract_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _copy_with(tmp_path, "bad.toml", "target = [", "goal = [")
+    pdf = Path(__file__).resolve().parents[1] / "samples" / "exported" / "dept_justice_2019.pdf"
+    code = main(["extract", str(pdf), "-o", str(tmp_path / "out"), "--layouts", str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.count("\n") == 0
+    assert "bad.toml" in err and "columns.goal" in err

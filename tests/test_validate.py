@@ -478,3 +478,83 @@ def test_unreadable_text_cell() -> None:
     findings = validate(form)
     assert rules_of(findings) == [("unreadable_cell", leaf0.path)]
     assert findings[0].severity == "warning" and findings[0].page == 2
+
+
+# ------------------------------------------------------------------- project family
+
+
+def project_form(rate: float = 95.0, budget_score: float = 9.5, grade: str = "优") -> Form:
+    """A project form whose numbers agree: leaves 87 of 90, funds block 9.5 of 10."""
+    indicators = [
+        leaf("产出指标", None, "数量指标", None, "资助学生人数", 20.0, 20.0),
+        leaf("产出指标", None, "质量指标", None, "验收合格率", 30.0, 28.0),
+        leaf("效益指标", None, "社会效益指标", None, "受益人数", 30.0, 30.0),
+        leaf("满意度指标", None, "服务对象满意度指标", None, "学生满意度", 10.0, 9.0),
+    ]
+    line = "年度资金总额"
+    budget = [
+        BudgetValue(line, column, value, text, role=role, line=line)
+        for column, value, text, role in (
+            ("全年预算数", 100.0, "100.00", "budget"),
+            ("全年执行数", rate, f"{rate:.2f}", "executed"),
+            ("分值", 10.0, "10", "max"),
+            ("执行率", rate, f"{rate:.2f}%", "rate"),
+            ("得分", budget_score, f"{budget_score}", "score"),
+        )
+    ]
+    return Form("p.pdf", "project", 1, "text", indicators=indicators, budget=budget,
+                total_max=100.0, declared_total=87.0 + budget_score, grade=grade,
+                budget_max=10.0, budget_score=budget_score)
+
+
+def test_project_form_that_agrees_has_no_findings() -> None:
+    assert validate(project_form(), PROJECT) == []
+    assert validate(project_form(rate=100.0, budget_score=10.0), PROJECT) == []
+    capped = project_form(rate=104.0, budget_score=10.0)  # min(执行率, 100%)
+    capped.budget[1].value = capped.budget[1].text = None  # type: ignore[assignment]
+    assert validate(capped, PROJECT) == []
+
+
+def test_execution_score_mismatch_fires_and_keeps_the_printed_precision() -> None:
+    form = project_form(budget_score=9.0)
+    assert rules_of(validate(form, PROJECT)) == [("execution_score_mismatch", "得分/年度资金总额")]
+    [finding] = validate(form, PROJECT)
+    assert (finding.expected, finding.found) == ("9.5", "9.0")
+    rounded = project_form(rate=95.24, budget_score=9.5)  # 9.524 printed with one decimal
+    rounded.budget[3].value, rounded.budget[3].text = 95.24, "95.24%"
+    rounded.budget[1].value = rounded.budget[1].text = None  # type: ignore[assignment]
+    assert validate(rounded, PROJECT) == []
+    assert "execution_score_mismatch" not in {f.rule for f in validate(form, DEPT)}  # not its rule
+
+
+def test_execution_score_on_an_indicator_row() -> None:
+    form = project_form()
+    form.budget = [b for b in form.budget if b.role in ("budget", "executed", "rate")]
+    form.budget_max = form.budget_score = None
+    form.indicators.append(leaf("预算执行率", None, "", None, "预算执行率", 10.0, 9.0))
+    form.declared_total = 96.0
+    assert rules_of(validate(form, PROJECT)) == [("execution_score_mismatch", "预算执行率/预算执行率")]
+    form.indicators[-1].score, form.declared_total = 9.5, 96.5
+    assert validate(form, PROJECT) == []
+
+
+def test_grade_mismatch_uses_the_layout_bands() -> None:
+    form = project_form(grade="良")
+    [finding] = validate(form, PROJECT)
+    assert (finding.rule, finding.location, finding.expected, finding.found) == (
+        "grade_mismatch", "自评等级", "优", "良")
+    assert validate(project_form(grade=""), PROJECT) == []  # a template without 自评等级
+    low = project_form(grade="良")
+    low.indicators[1].score, low.declared_total = 20.0, 88.5
+    assert validate(low, PROJECT) == []  # 88.5 is 良
+    assert validate(form, DEPT) == []  # the department family prints no grade
+
+
+def test_funds_block_counts_toward_both_totals() -> None:
+    form = project_form()
+    form.budget_max = 12.0
+    assert rules_of(validate(form, PROJECT)) == [("total_max_mismatch", "总分")]
+    form = project_form()
+    form.declared_total, form.grade = 87.0, "良"  # the funds block's 9.5 left out
+    assert rules_of(validate(form, PROJECT)) == [("total_score_mismatch", "总分")]
+    assert form.computed_total == 96.5

@@ -9,8 +9,10 @@ Pieces on either side of a break, in one section, are joined when:
   block is already complete: its children's 分值 add up to its own 分值, so the blank
   piece is a new block whose label is printed after the *next* break, or
 - the earlier piece is blank (the label is printed after the break), or
-- both carry different text but only one of them carries the 分值: a wrapped label
-  split by the break, joined as earlier + later text (again unless already complete).
+- both carry different text but only one of them carries the 分值 (in its cell or in
+  its name), or, without 分值, only both texts together make a name of the lexicon
+  (``社会效益指`` | ``标``): a wrapped label split by the break, joined as earlier +
+  later text (again unless already complete).
 """
 
 from __future__ import annotations
@@ -112,7 +114,8 @@ def _split_merged(
     return out
 
 
-def _join_kind(prev: Block, piece: Block, complete: bool, known: Callable[[str], bool]) -> str:
+def _join_kind(prev: Block, piece: Block, complete: bool, known: Callable[[str], bool],
+               weight_in_name: Callable[[str], float | None]) -> str:
     """How ``piece`` continues ``prev``: "same", "fill" (take piece's label), "keep"
     (keep prev's label), "concat" (split label) or "" (a new block)."""
     if prev.section != piece.section or prev.last_page == piece.first_page:
@@ -123,7 +126,16 @@ def _join_kind(prev: Block, piece: Block, complete: bool, known: Callable[[str],
         return "" if complete else "keep"
     if not prev.labelled:
         return "fill"
-    if prev.name and piece.name and bool(prev.max_text) != bool(piece.max_text):
+
+    def weighted(block: Block) -> bool:  # a 分值 in its cell or written in its name
+        return bool(block.max_text) or weight_in_name(block.name) is not None
+
+    # a label split by the break: one half carries the 分值, or (no 分值 column, as in
+    # project forms) only the halves joined make a name of the lexicon
+    split = weighted(prev) != weighted(piece) or (
+        known(prev.name + piece.name) and not (known(prev.name) and known(piece.name))
+    )
+    if prev.name and piece.name and split:
         if complete or (known(prev.name) and known(piece.name)):
             return ""  # two whole names of the lexicon are two blocks, not one split label
         return "concat"
@@ -163,7 +175,7 @@ def resolve_level(
                 and abs(total - own) <= SUM_TOLERANCE
                 and not shares_child(prev.rows, piece.rows)
             )
-            kind = _join_kind(prev, piece, complete, known)
+            kind = _join_kind(prev, piece, complete, known, weight_in_name)
         if prev is None or not kind:
             blocks.append(piece)
             continue

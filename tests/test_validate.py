@@ -558,3 +558,14 @@ def test_funds_block_counts_toward_both_totals() -> None:
     form.declared_total, form.grade = 87.0, "良"  # the funds block's 9.5 left out
     assert rules_of(validate(form, PROJECT)) == [("total_score_mismatch", "总分")]
     assert form.computed_total == 96.5
+
+
+def test_execution_row_uses_its_own_rate_first() -> None:
+    form = project_form()
+    form.budget = [b for b in form.budget if b.role in ("budget", "executed", "rate")]
+    form.budget_max = form.budget_score = None
+    row = leaf("预算执行率", None, "", None, "预算执行率", 10.0, 9.0)
+    row.actual = "90.00%"  # its own rate: 9.0 is right although the block says 95 %
+    form.indicators.append(row)
+    form.declared_total = 96.0
+    assert validate(form, PROJECT) == []

@@ -16,7 +16,7 @@ from ..text.numbers import money_unit, parse_int_in, parse_number, parse_percent
 from .hierarchy import LevelCells, resolve_level
 from .layouts import UNITLESS_ROLES, BudgetLabel, BudgetSpec, FactSpec, Layout
 from .matching import matches, snap, split_into
-from .readings import RowReading, block_name, read_rows
+from .readings import RowReading, block_name, read_rows, repair_budget
 from .sections import (
     COLUMN_TOLERANCE,
     MAX_HEADER_LABEL,
@@ -439,7 +439,7 @@ def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, me
     total_max, declared, total_prov = parse_total(sections[-1] if sections else None, parts.total_row)
     grade_rows = ([parts.total_row] if parts.total_row is not None else []) + parts.after
     grade, grade_prov = parse_grade(grade_rows, layout)
-    budget = parse_budget(preamble, layout)
+    budget = repair_budget(parse_budget(preamble, layout))
     indicators = parse_indicators(sections, layout)
     counts = layout.rules.budget_score_counts and not any(_is_execution_row(i, layout) for i in indicators)
     form = Form(

@@ -50,6 +50,17 @@ STUB_HEIGHT_RATIO = 1.5
 # A line at most this share of the typical line height high, against the cell's top or
 # bottom edge, is the remnant of a broken rule (see _rule_remnant).
 REMNANT_HEIGHT_SHARE = 0.5
+# What a lone flat stroke may be read as; any other reading of it (the recogniser reads a
+# 200 dpi `—` as `1` at 0.98) is replaced by `-`.
+DASH_READINGS = frozenset("-—–―一_~－")
+
+
+def dash_reading(crop: LineCrop, text: str) -> bool:
+    """Whether ``text`` is a possible reading of ``crop``: anything for a line of text; a
+    dash-like mark only for a lone flat stroke (``crop.dash``)."""
+    return not crop.dash or (bool(text.strip()) and set(text.strip()) <= DASH_READINGS)
+
+
 # Confidence given to a dash read by its shape alone (the recognisers return nothing
 # for a lone `-` in 6 pt type at 150 dpi).
 DASH_CONFIDENCE = 0.5

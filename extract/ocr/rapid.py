@@ -30,7 +30,7 @@ from ..errors import OcrEngineError
 from ..model import PAPER_PERCENTILE, BBox
 from ..text.cleanup import clean_numeric
 from .base import CellRequest, CellText
-from .crops import DASH_CONFIDENCE, LineCrop, cell_line_crops, ink_threshold
+from .crops import DASH_CONFIDENCE, LineCrop, cell_line_crops, dash_reading, ink_threshold
 from .postprocess import join_line_texts, mean_confidence
 
 # Lines recognised per ONNX run, sorted by aspect ratio first. Measured on a 100-line
@@ -174,7 +174,7 @@ class RapidOcrEngine:
         results = self._read_again_taller(crops, self._recognise([c.image for c in crops]))
         per_cell: list[list[tuple[str, float]]] = [[] for _ in cells]
         for crop, (text, score) in zip(crops, results):
-            if crop.dash and not (text.strip() and score >= MIN_LINE_SCORE):
+            if crop.dash and not (dash_reading(crop, text) and score >= MIN_LINE_SCORE):
                 text, score = "-", DASH_CONFIDENCE
             if text.strip() and score >= MIN_LINE_SCORE:
                 per_cell[crop.cell].append((text, score))

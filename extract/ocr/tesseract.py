@@ -20,7 +20,7 @@ from ..errors import OcrEngineError
 from ..text.cleanup import clean_numeric, looks_numeric
 from ..text.numbers import parse_number
 from .base import CellRequest, CellText
-from .crops import DASH_CONFIDENCE, LineCrop, cell_line_crops, normalise_crop
+from .crops import DASH_CONFIDENCE, LineCrop, cell_line_crops, dash_reading, normalise_crop
 from .postprocess import join_line_texts, mean_confidence
 
 # Height line crops are scaled to before binarising: measured best of 32/40/48 on
@@ -114,7 +114,7 @@ class TesseractEngine:
         general = self._read_lines(crops, self.settings.lang, "--psm 6")
         per_cell: list[list[tuple[str, list[float]]]] = [[] for _ in cells]
         for crop, reading in zip(crops, general):
-            if crop.dash and not reading[0].strip():
+            if crop.dash and not dash_reading(crop, reading[0]):
                 reading = ("-", [DASH_CONFIDENCE])
             per_cell[crop.cell].append(reading)
         numeric_lines = [c for c in crops if cells[c.cell].numeric]

@@ -17,7 +17,7 @@ from itertools import groupby
 
 from ..forms.layouts import Layout
 from ..model import TEXT_LAYER, BudgetValue, Finding, Form, Indicator, Provenance
-from ..text.numbers import decimals_in
+from ..text.numbers import decimals_in, parse_percent
 
 ERROR = "error"
 WARNING = "warning"
@@ -552,13 +552,16 @@ def check_execution_score(form: Form, rules: ValidationRules = DEFAULT_RULES) ->
         findings += [found] if found else []
     names = {_norm_label(name) for name in rules.execution_rows}
     for leaf in form.indicators or []:
-        if first_rate is None or not ({_norm_label(leaf.indicator), _norm_label(leaf.level1)} & names):
+        if not ({_norm_label(leaf.indicator), _norm_label(leaf.level1)} & names):
             continue
+        # the row's own 实际完成值 is its 执行率; else the budget block's
+        own = parse_percent(leaf.actual) if "%" in (leaf.actual or "") else None
+        rate = own if own is not None else first_rate
         maximum, score = _num(leaf.max_score), _num(leaf.score)
-        if maximum is None or score is None:
+        if rate is None or maximum is None or score is None:
             continue
         prov = _leaf_provenance(leaf, "score")
-        found = _execution_mismatch(first_rate, maximum, score, prov.raw_text if prov else "",
+        found = _execution_mismatch(rate, maximum, score, prov.raw_text if prov else "",
                                     leaf.path, prov, leaf.page, rules.score_tolerance)
         findings += [found] if found else []
     return findings

@@ -33,9 +33,9 @@ def pdf_pages(path: Path) -> int:
 
 
 def run_selfeval(path: Path) -> None:
-    from extract.pipeline import read_form
+    from extract.pipeline import read_document
 
-    read_form(path)
+    read_document(path)
 
 
 def run_pdfplumber(path: Path) -> None:

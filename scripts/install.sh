@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXTRA_APT=""
-if [ "${1:-}" = "--with-libreoffice" ]; then EXTRA_APT="libreoffice-calc"; fi
+if [ "${1:-}" = "--with-libreoffice" ]; then EXTRA_APT="libreoffice-calc libreoffice-writer"; fi
 SELFEVAL_EXTRA_APT="$EXTRA_APT" bash scripts/install-system.sh
 python3 -m pip install --quiet --disable-pip-version-check -e ".[dev,samples,bench]"
 echo "selfeval installed: $(command -v selfeval)"

@@ -288,3 +288,20 @@ def test_same_stem_inputs_keep_both_json_documents(tmp_path) -> None:
     ]
     write_outputs(results, tmp_path)
     assert sorted(p.name for p in (tmp_path / "json").glob("*.json")) == ["a.pdf.json", "a.tif.json"]
+
+
+def test_a_file_of_several_forms_gives_one_document_per_form(tmp_path: Path) -> None:
+    first, second = sample_form("all.pdf"), sample_form("all.pdf")
+    second.form, second.project_name, second.grade = 2, "校园安全提升项目", "良"
+    paths = write_outputs([FileResult("all.pdf", [first, second], 2.0)], tmp_path)
+    assert {"json/all.1.json", "json/all.2.json"} <= set(paths)
+    summary = pd.read_csv(tmp_path / "summary.csv", keep_default_na=False)
+    assert list(summary["form"]) == [1, 2] and list(summary["file"]) == ["all.pdf"] * 2
+    assert list(summary["project_name"]) == ["", "校园安全提升项目"]
+    for name in ("indicators", "budget", "findings", "summary"):
+        header = (tmp_path / f"{name}.csv").read_text(encoding="utf-8").split("\n")[0].split(",")
+        assert header[:2] == ["file", "form"]
+    indicators = pd.read_csv(tmp_path / "indicators.csv")
+    assert sorted(set(indicators["form"])) == [1, 2]
+    document = json.loads((tmp_path / "json" / "all.2.json").read_text(encoding="utf-8"))
+    assert (document["form"], document["grade"]) == (2, "良")

@@ -43,7 +43,7 @@ def test_one_document_per_form(case) -> None:  # type: ignore[no-untyped-def]
     assert [f.form for f in result.forms] == list(range(1, len(truth_forms(truth)) + 1))
     layouts = {want.get("layout", truth.get("layout")) for want in truth_forms(truth)}
     assert {(f.form_type, f.layout) for f in result.forms} == {("project", layout) for layout in layouts}
-    assert all(f.layout_score is not None and f.layout_score >= 0.6 for f in result.forms)
+    assert all(f.layout_score is not None and f.layout_score >= 0.9 for f in result.forms)
 
 
 def test_every_leaf_row_exact_and_findings_exact(case) -> None:  # type: ignore[no-untyped-def]

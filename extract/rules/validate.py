@@ -194,10 +194,13 @@ def _level2_groups(level1_group: Sequence[Indicator]) -> list[list[Indicator]]:
 
 
 def _level1_contribution(group: Sequence[Indicator]) -> float | None:
+    """What a 一级 adds to the total: its own 分值, else its leaves' 分值 (a 二级 weight
+    that disagrees with its leaves is a children_max_sum_mismatch already, not a
+    second finding at the total)."""
     own = _level1_max(group)
     if own is not None:
         return own
-    return _sum_known(_level2_contribution(sub) for sub in _level2_groups(group))
+    return _leaf_max_sum(group)
 
 
 def _norm_label(text: str) -> str:

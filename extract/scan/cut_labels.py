@@ -20,7 +20,7 @@ import numpy as np
 from ..model import PAPER_PERCENTILE, BBox, Cell, Page, PageResult, Table
 from ..ocr.base import CellRequest, OcrEngine
 from ..ocr.crops import cell_ink, ink_threshold
-from ..text.normalize import normalize_text
+from ..text.normalize import match_key, normalize_text
 from .readings import is_readable, repaired
 
 # Ink within this many pixels of a cell's border line runs into it (text is set at least
@@ -153,6 +153,14 @@ def _set_cell(page: Page, table: int, index: int, cell: Cell) -> Page:
     return replace(page, tables=tuple(tables))
 
 
+def _completes(joined: str, lower: str) -> bool:
+    """Whether the joined reading is the lower piece's reading with the cut line put in
+    front of it: the lower piece held whole lines below the cut one (``指标`` under the
+    cut ``可持续影响``), read confidently, so its confidence says nothing of the cut line."""
+    whole, tail = match_key(joined), match_key(lower)
+    return bool(tail) and len(whole) > len(tail) and whole.endswith(tail)
+
+
 def mend_cut_labels(results: list[PageResult], engine: OcrEngine) -> list[PageResult]:
     """Pages with every label cut by a page break read from its joined halves. A joined
     reading replaces the pieces only when it is readable and more confident than both."""
@@ -175,8 +183,9 @@ def mend_cut_labels(results: list[PageResult], engine: OcrEngine) -> list[PageRe
             b = lower_page.page.tables[lower.table].cells[lower.cell]
             if not reading.text or not is_readable(reading):
                 continue
-            if reading.confidence <= max(a.confidence if a.raw_text else 0.0,
-                                         b.confidence if b.raw_text else 0.0):
+            if not _completes(reading.text, b.text) and reading.confidence <= max(
+                a.confidence if a.raw_text else 0.0, b.confidence if b.raw_text else 0.0
+            ):
                 continue
             mended = replace(a, text=normalize_text(reading.text), raw_text=reading.text,
                              confidence=reading.confidence)

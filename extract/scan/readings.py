@@ -32,8 +32,24 @@ def is_readable(result: CellText) -> bool:
 _BRACKET_FOR_MEN_RE = re.compile(r"部(?:[\[【]?[\]」】）〕]|[1lI|丨T]|门[\]」】）〕|丨])(?=[（(])")
 
 
+# A piece of a ruling line at the end of a line of text is read as a bar or bracket
+# (`86个|`, `≥35公里[`, `」不低于12座`): a closing bracket cannot open a reading, an opening
+# one cannot end it, and a corner bracket without its partner is no quotation.
+_LEADING_CLOSER_RE = re.compile(r"^[」】\]]+")
+_TRAILING_OPENER_RE = re.compile(r"(?:[「【\[]|(?<=[^\d\s])[|丨])+$")
+_CORNER_PAIRS = (("「", "」"), ("【", "】"))
+
+
+def _rule_marks_dropped(text: str) -> str:
+    text = _TRAILING_OPENER_RE.sub("", _LEADING_CLOSER_RE.sub("", text))
+    for opener, closer in _CORNER_PAIRS:
+        if (opener in text) != (closer in text):
+            text = text.replace(opener, "").replace(closer, "")
+    return text
+
+
 def repaired(result: CellText) -> CellText:
     """A reading with the misreadings that the text alone gives away repaired: 门 read as a
-    closing bracket in 部门（单位）."""
-    text = _BRACKET_FOR_MEN_RE.sub("部门", result.text)
+    closing bracket in 部门（单位）; bits of a ruling line read as brackets or bars."""
+    text = _rule_marks_dropped(_BRACKET_FOR_MEN_RE.sub("部门", result.text))
     return result if text == result.text else replace(result, text=text)

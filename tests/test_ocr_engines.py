@@ -270,6 +270,19 @@ def test_men_read_as_a_bracket_in_bumen_danwei(read: str) -> None:
     assert repaired(CellText("本部门无", 0.9)).text == "本部门无"
 
 
+@pytest.mark.parametrize(
+    ("read", "kept"),
+    [
+        ("86个|", "86个"), ("≥35公里[", "≥35公里"), ("」不低于12座", "不低于12座"),
+        ("达到年度指标」值", "达到年度指标值"),  # a corner bracket without its partner
+        ("「三公」经费", "「三公」经费"), ("[2023]12号", "[2023]12号"),
+        ("10|", "10|"),  # a bar after a digit may be a 1: left to the numeric clean-up
+    ],
+)
+def test_bits_of_a_rule_read_as_brackets_are_dropped(read: str, kept: str) -> None:
+    assert repaired(CellText(read, 0.9)).text == kept
+
+
 def test_marks_after_a_full_stop_are_dropped():
     assert join_line_texts(["按规定加分。，"]) == "按规定加分。"
     assert join_line_texts(["达到年度指标值。", "。"]) == "达到年度指标值。"

@@ -3,6 +3,7 @@
 >>> from extract import read_form, to_frames
 >>> form = read_form("samples/exported/seed_haizhu_2021.pdf")
 >>> frames = to_frames(form)  # indicators, budget, findings as pandas DataFrames
+>>> forms = read_document("samples/project/proj_multi_2023.pdf")  # every form of a file
 """
 
 import logging
@@ -10,11 +11,11 @@ import logging
 from .api import read_forms, to_frames
 from .errors import SelfEvalError
 from .model import BudgetValue, Finding, Form, Indicator
-from .pipeline import Options, process_file, read_form
+from .pipeline import Options, process_file, read_document, read_form
 
 __all__ = [
     "BudgetValue", "Finding", "Form", "Indicator", "Options", "SelfEvalError",
-    "process_file", "read_form", "read_forms", "to_frames",
+    "process_file", "read_document", "read_form", "read_forms", "to_frames",
 ]  # fmt: skip
 __version__ = "0.1.0"
 

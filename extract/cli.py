@@ -5,6 +5,7 @@ Exit codes:
   1  some inputs failed; every other input was converted and written
   2  usage error, no input found, or no input could be converted
   3  with --strict: everything converted but some forms have findings
+  4  a layout file is invalid, or --layout names no layout
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .errors import LayoutError
-from .forms.layouts import load_layouts
+from .forms.layouts import get_layout, load_layouts
 from .model import DEFAULT_DPI
 from .output.export import FileResult, write_outputs
 from .pipeline import Options, process_file
@@ -123,7 +124,7 @@ def list_layouts(dirs: list[Path]) -> int:
         layouts = load_layouts(dirs)
     except LayoutError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_NOTHING
+        return exc.exit_code
     width = max(len(layout.name) for layout in layouts)
     for layout in layouts:
         print(f"{layout.name:<{width}}  {layout.family:<14} {layout.description}")
@@ -135,11 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "layouts":
         return list_layouts(args.layouts)
     configure_logging(args.verbose)
-    try:
-        load_layouts(args.layouts)  # a broken layout file is a configuration error: say so once
+    try:  # a broken layout file or an unknown --layout is a configuration error: said once
+        load_layouts(args.layouts)
+        if args.layout:
+            get_layout(args.layout, args.layouts)
     except LayoutError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_NOTHING
+        return exc.exit_code
     jobs = collect_inputs(args.inputs)
     if not jobs:
         print("error: no input files found", file=sys.stderr)

@@ -72,25 +72,28 @@ def read_document(path: str | Path, options: Options | None = None, *, name: str
     else:
         choice = choose_layout(layouts, rows, all_outside, file=str(path))
     layout = choice.layout
-    methods = [p.page.method for p in pages]
+    method_of = {p.page.number: p.page.method for p in pages}
     rules = rules_for(layout)
-    forms = []
     parts = split_forms(rows, layout)
-    for number, form_rows in enumerate(parts, start=1):
-        form_pages = sorted({row.page for row in form_rows})
+    forms: list[Form] = []
+    for form_rows in parts:
+        # a file of one form keeps every page (a signature page has no rows); each form
+        # of a file of several has the pages its rows are on
+        numbers = sorted(method_of) if len(parts) == 1 else sorted({row.page for row in form_rows})
+        methods = [method_of[n] for n in numbers]
         form = parse_form(
             form_rows,
             layout,
             file=name or str(path),
-            pages=len(pages) if len(parts) == 1 else len(form_pages),
+            pages=len(numbers),
             method="ocr" if "ocr" in methods else "text",
-            outside_text=[line for page in form_pages for line in outside.get(page, [])],
+            outside_text=[line for n in numbers for line in outside.get(n, [])],
         )
-        form.form = number
-        form.layout_score = choice.score
-        form.page_methods = methods
         if not form.indicators:
             continue
+        form.form = len(forms) + 1
+        form.layout_score = choice.score
+        form.page_methods = methods
         form.findings = validate(form, rules)
         forms.append(form)
     if not forms:
@@ -104,7 +107,7 @@ def read_form(path: str | Path, options: Options | None = None, *, name: str | N
 
 
 def process_file(path: str | Path, options: Options | None = None, name: str | None = None) -> FileResult:
-    """read_form that never raises for one file's problems: the batch unit of work."""
+    """read_document that never raises for one file's problems: the batch unit of work."""
     start = time.perf_counter()
     label = name or str(path)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from extract.forms.readings import repair_budget
+from extract.forms.budget import repair_budget
 from extract.model import BBox, BudgetValue, Provenance
 from extract.ocr.crops import LineCrop, dash_reading
 

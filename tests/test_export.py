@@ -305,3 +305,12 @@ def test_a_file_of_several_forms_gives_one_document_per_form(tmp_path: Path) -> 
     assert sorted(set(indicators["form"])) == [1, 2]
     document = json.loads((tmp_path / "json" / "all.2.json").read_text(encoding="utf-8"))
     assert (document["form"], document["grade"]) == (2, "良")
+
+
+def test_json_names_never_collide(tmp_path: Path) -> None:
+    first, second, other = sample_form("a.pdf"), sample_form("a.pdf"), sample_form("a.1.pdf")
+    second.form = 2
+    results = [FileResult("a.pdf", [first, second], 1.0), FileResult("a.1.pdf", [other], 1.0)]
+    paths = write_outputs(results, tmp_path)
+    names = sorted(p.removeprefix("json/") for p in paths if p.startswith("json/"))
+    assert names == ["a.1.pdf.json", "a.pdf.1.json", "a.pdf.2.json"]

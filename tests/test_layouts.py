@@ -67,5 +67,36 @@ def test_a_broken_user_layout_stops_extract_with_one_line(tmp_path: Path, capsys
     pdf = Path(__file__).resolve().parents[1] / "samples" / "exported" / "dept_justice_2019.pdf"
     code = main(["extract", str(pdf), "-o", str(tmp_path / "out"), "--layouts", str(tmp_path)])
     err = capsys.readouterr().err.strip()
-    assert code == 2 and err.count("\n") == 0
+    assert code == 4 and err.count("\n") == 0
     assert "bad.toml" in err and "columns.goal" in err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("weight_in_name = '", "weight_in_name = '分$' #", "weight_in_name: needs a group"),
+        ('form_starts_at = "project_name"', 'form_starts_at = "staff"', "form_starts_at names 'staff'"),
+        ('{ name = "差", min = 0.0 }', '{ name = "差", min = 50.0 }', "lowest band must start at 0"),
+        ('required_roles = ["indicator", "score", "max_score"]', 'required_roles = ["indicator", "explanation"]',
+         "required_roles ['explanation'] cannot come from [columns]"),
+    ],
+)
+def test_mistakes_that_would_fail_at_run_time_are_refused_at_load(tmp_path: Path, old: str, new: str,
+                                                                   says: str) -> None:
+    path = _copy_with(tmp_path, "bad.toml", old, new)
+    with pytest.raises(LayoutError) as err:
+        load_layout_file(path)
+    assert str(path) in str(err.value) and says in str(err.value)
+
+
+def test_two_files_of_one_name_in_a_folder_are_refused(tmp_path: Path) -> None:
+    _copy_with(tmp_path, "a.toml", 'name = "project"', 'name = "mine"')
+    _copy_with(tmp_path, "b.toml", 'name = "project"', 'name = "mine"')
+    with pytest.raises(LayoutError, match=r"b\.toml: layout name 'mine' is taken by a\.toml"):
+        load_layouts([tmp_path])
+
+
+def test_an_unknown_forced_layout_stops_extract_before_reading(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["extract", str(tmp_path), "-o", str(tmp_path / "out"), "--layout", "nope"])
+    assert code == 4 and "unknown layout 'nope'" in capsys.readouterr().err

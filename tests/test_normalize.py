@@ -142,3 +142,10 @@ def test_normalize_text_is_idempotent_and_total(text: str) -> None:
     assert once == once.strip()
     assert "  " not in once
     assert match_key(match_key(text)) == match_key(text)
+
+
+def test_roman_numerals_are_kept_as_printed() -> None:
+    from extract.text.normalize import match_key, normalize_text
+
+    assert normalize_text("达到Ⅴ类及以上") == "达到Ⅴ类及以上"
+    assert match_key("Ⅴ类") == match_key("V类")  # headers and names still compare equal

@@ -258,7 +258,7 @@ def test_total_max_falls_back_to_rules_total_max() -> None:
     form = consistent_form()
     form.total_max = None
     assert validate(form) == []
-    assert rules_of(validate(form, ValidationRules(total_max=120.0))) == [
+    assert rules_of(validate(form, dataclasses.replace(DEPT, total_max=120.0))) == [
         ("total_max_mismatch", "总分")
     ]
 
@@ -504,7 +504,7 @@ def project_form(rate: float = 95.0, budget_score: float = 9.5, grade: str = "�
     ]
     return Form("p.pdf", "project", 1, "text", indicators=indicators, budget=budget,
                 total_max=100.0, declared_total=87.0 + budget_score, grade=grade,
-                budget_max=10.0, budget_score=budget_score)
+                budget_counts=True, budget_max=10.0, budget_score=budget_score)
 
 
 def test_project_form_that_agrees_has_no_findings() -> None:
@@ -530,7 +530,7 @@ def test_execution_score_mismatch_fires_and_keeps_the_printed_precision() -> Non
 def test_execution_score_on_an_indicator_row() -> None:
     form = project_form()
     form.budget = [b for b in form.budget if b.role in ("budget", "executed", "rate")]
-    form.budget_max = form.budget_score = None
+    form.budget_counts, form.budget_max, form.budget_score = False, None, None
     form.indicators.append(leaf("预算执行率", None, "", None, "预算执行率", 10.0, 9.0))
     form.declared_total = 96.0
     assert rules_of(validate(form, PROJECT)) == [("execution_score_mismatch", "预算执行率/预算执行率")]
@@ -563,9 +563,34 @@ def test_funds_block_counts_toward_both_totals() -> None:
 def test_execution_row_uses_its_own_rate_first() -> None:
     form = project_form()
     form.budget = [b for b in form.budget if b.role in ("budget", "executed", "rate")]
-    form.budget_max = form.budget_score = None
+    form.budget_counts, form.budget_max, form.budget_score = False, None, None
     row = leaf("预算执行率", None, "", None, "预算执行率", 10.0, 9.0)
     row.actual = "90.00%"  # its own rate: 9.0 is right although the block says 95 %
     form.indicators.append(row)
     form.declared_total = 96.0
+    assert validate(form, PROJECT) == []
+
+
+def test_execution_score_rounds_half_up_as_printed() -> None:
+    form = project_form(rate=82.5, budget_score=8.3)  # 8.25 printed with one decimal: 8.3
+    form.budget[-1].text = "8.3"
+    form.budget[1].value = form.budget[1].text = None  # type: ignore[assignment]
+    form.declared_total = 95.3
+    assert validate(form, PROJECT) == []
+
+
+def test_an_unread_funds_score_is_missing_not_a_total_mismatch() -> None:
+    form = project_form()
+    form.budget[-1].value, form.budget[-1].text, form.budget_score = None, "", None
+    assert rules_of(validate(form, PROJECT)) == [("missing_value", "得分/年度资金总额")]
+
+
+def test_the_execution_row_needs_no_level1_weight_of_its_own() -> None:
+    form = project_form()
+    form.budget = [b for b in form.budget if b.role in ("budget", "executed", "rate")]
+    form.budget_counts, form.budget_max, form.budget_score = False, None, None
+    for item in form.indicators:  # weights written inside the 一级 names
+        item.level1_max = {"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}[item.level1]
+    form.indicators[1].max_score = 30.0
+    form.indicators.append(leaf("预算执行率", None, "", None, "预算执行率", 10.0, 9.5))
     assert validate(form, PROJECT) == []

@@ -12,10 +12,12 @@ from ..grid.rows import GridRow
 from ..text.normalize import match_key
 from .layouts import Layout
 from .matching import similarity
-from .sections import header_columns
+from .sections import extra_columns, header_columns
 
 # A cell this much longer than a label is prose, not that label misread.
 LABEL_LENGTH_SLACK = 2
+# Layouts scoring this close to the best are tried too, best first (partial reads).
+TIE_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,24 @@ def label_score(layout: Layout, texts: Sequence[str]) -> float:
     return round(found / len(labels), 3)
 
 
-def has_required_header(layout: Layout, rows: Sequence[GridRow]) -> bool:
-    """Whether some row is an indicator header with every role the layout requires."""
+def header_fit(layout: Layout, rows: Sequence[GridRow]) -> float:
+    """How well the document's indicator header fits the layout: the share of its header
+    cells the layout gives a role, on the best row that has every required role; 0 when
+    no row has them."""
     required = set(layout.match.required_roles)
+    best = 0.0
     for row in rows:
         columns = header_columns(row, layout)
-        if columns is not None and required <= {c.role for c in columns}:
-            return True
-    return False
+        if columns is None or not required <= {c.role for c in columns}:
+            continue
+        extras = extra_columns(row, columns)
+        best = max(best, len(columns) / (len(columns) + len(extras)))
+    return best
+
+
+def has_required_header(layout: Layout, rows: Sequence[GridRow]) -> bool:
+    """Whether some row is an indicator header with every role the layout requires."""
+    return header_fit(layout, rows) > 0
 
 
 def _texts(rows: Sequence[GridRow], outside_text: Sequence[str]) -> list[str]:
@@ -63,19 +75,27 @@ def _texts(rows: Sequence[GridRow], outside_text: Sequence[str]) -> list[str]:
 
 def choose_layout(layouts: Sequence[Layout], rows: Sequence[GridRow], outside_text: Sequence[str],
                   *, file: str) -> Choice:
-    """The layout whose labels the document holds best among those whose indicator
-    header it has; UnknownFormError naming the closest layout when none reaches its
-    ``min_score``."""
+    """The layout whose labels the document holds best. Layouts scoring within
+    TIE_MARGIN of the best are candidates too (a read of a few pages holds few labels of
+    its own family); among the candidates whose indicator header the document has, the
+    one whose header fits best wins (every header cell given a role), then the higher
+    score. UnknownFormError naming the closest layout otherwise: a document with the best
+    layout's labels but not its header is refused with the roles it lacks, never read by
+    a worse-matching layout."""
     texts = _texts(rows, outside_text)
     ranked = sorted((Choice(layout, label_score(layout, texts)) for layout in layouts),
                     key=lambda c: -c.score)
-    for choice in ranked:
-        if choice.score >= choice.layout.match.min_score and has_required_header(choice.layout, rows):
-            return choice
-    closest = ranked[0]
-    raise UnknownFormError(
-        f"{file}: not a known self-evaluation form: closest {closest.layout.name} ({closest.score:.2f})"
-    )
+    best = ranked[0]
+    near = [c for c in ranked
+            if c.score >= c.layout.match.min_score and c.score >= best.score - TIE_MARGIN]
+    fits = [(header_fit(c.layout, rows), c.score, -i, c) for i, c in enumerate(near)]
+    fitting = [f for f in fits if f[0] > 0]
+    if fitting:
+        return max(fitting, key=lambda f: f[:3])[3]
+    reason = f"closest {best.layout.name} ({best.score:.2f})"
+    if best.score >= best.layout.match.min_score:
+        reason += f", but no indicator header with {', '.join(best.layout.match.required_roles)}"
+    raise UnknownFormError(f"{file}: not a known self-evaluation form: {reason}")
 
 
 def check_layout(layout: Layout, rows: Sequence[GridRow], outside_text: Sequence[str], *, file: str) -> Choice:

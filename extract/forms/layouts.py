@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from ..errors import LayoutError
@@ -41,6 +41,8 @@ HeaderRole = Literal[
     "level1", "level1_max", "level2", "level2_max", "indicator", "max_score", "explanation",
     "target", "actual", "score", "basis", "criteria", "remark",
 ]  # fmt: skip
+# The maximum each name column's 分值 column gives.
+MAX_ROLE_OF = {"level1": "level1_max", "level2": "level2_max", "indicator": "max_score"}
 # Facts a layout may read; each is a field of the Form.
 FactName = Literal["unit_name", "staff", "units", "project_name", "department"]
 # What a budget/funds block value is: the roles the rules compare.
@@ -115,7 +117,7 @@ class RemapSpec(_Strict):
 
 
 class TotalSpec(_Strict):
-    labels: tuple[str, ...] = ("总分",)
+    labels: tuple[str, ...] = Field(min_length=1)  # the total row's label; the first names findings
     max: float = 100.0  # the 总分 分值 when the form prints none
 
 
@@ -135,6 +137,8 @@ class GradeSpec(_Strict):
     def _highest_first(cls, bands: tuple[GradeBand, ...]) -> tuple[GradeBand, ...]:
         if list(bands) != sorted(bands, key=lambda b: -b.min):
             raise ValueError("bands must be listed highest first")
+        if bands[-1].min > 0:
+            raise ValueError("the lowest band must start at 0 or below (every total gets a grade)")
         return bands
 
 
@@ -176,7 +180,7 @@ class Layout(_Strict):
     # Template placeholder rows that are not indicators (``指标1：``, ``……``).
     placeholders: tuple[re.Pattern[str], ...] = ()
     remap: tuple[RemapSpec, ...] = ()
-    total: TotalSpec = Field(default_factory=TotalSpec)
+    total: TotalSpec
     grade: GradeSpec | None = None
     rules: RulesSpec = Field(default_factory=RulesSpec)
     lexicon: LexiconSpec = Field(default_factory=LexiconSpec)
@@ -184,7 +188,10 @@ class Layout(_Strict):
     @field_validator("weight_in_name", mode="before")
     @classmethod
     def _weight_pattern(cls, value: object) -> object:
-        return _pattern(value) if isinstance(value, str) else value
+        pattern = _pattern(value) if isinstance(value, str) else value
+        if isinstance(pattern, re.Pattern) and pattern.groups < 1:
+            raise ValueError("needs a group around the number: '[（(](\\d+)分[)）]$'")
+        return pattern
 
     @field_validator("placeholders", mode="before")
     @classmethod
@@ -199,7 +206,21 @@ class Layout(_Strict):
         missing = {"indicator", "score"} - set(columns)
         if missing:
             raise ValueError(f"column roles {sorted(missing)} are required")
+        if not {"level1", "level2"} & set(columns):
+            raise ValueError("a level1 or level2 column role is required (a header is told by it)")
         return columns
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Layout:
+        if self.form_starts_at is not None and self.form_starts_at not in self.facts:
+            raise ValueError(f"form_starts_at names {self.form_starts_at!r}, which [facts] lacks")
+        roles: set[str] = set(self.columns)
+        if "weight" in roles:  # a 分值 column is the maximum of the name column to its left
+            roles |= {MAX_ROLE_OF[r] for r in ("level1", "level2", "indicator") if r in roles}
+        unknown = set(self.match.required_roles) - roles
+        if unknown:
+            raise ValueError(f"match.required_roles {sorted(unknown)} cannot come from [columns]")
+        return self
 
     @property
     def match_threshold(self) -> float:
@@ -264,8 +285,12 @@ def _load_from(folders: tuple[Path, ...]) -> tuple[Layout, ...]:
     for folder in folders:
         if not folder.is_dir():
             raise LayoutError(f"{folder}: layout folder not found")
+        here: dict[str, Path] = {}
         for path in sorted(folder.glob("*.toml")):
             layout = load_layout_file(path)
+            if layout.name in here:
+                raise LayoutError(f"{path}: layout name {layout.name!r} is taken by {here[layout.name].name}")
+            here[layout.name] = path
             found.setdefault(layout.name, layout)
     if not found:
         raise LayoutError(f"no layout definitions found in {', '.join(map(str, folders))}")

@@ -10,13 +10,15 @@ import re
 from collections.abc import Callable
 
 from ..grid.rows import GridRow
-from ..model import BudgetValue, Cell, Form, Indicator, Provenance
+from ..model import Cell, Form, Indicator, Provenance
 from ..text.normalize import match_key
-from ..text.numbers import money_unit, parse_int_in, parse_number, parse_percent, parse_year
+from ..text.numbers import parse_int_in, parse_number, parse_year
+from .budget import block_share, has_role, is_execution_row, parse_budget, repair_budget
 from .hierarchy import LevelCells, resolve_level
-from .layouts import UNITLESS_ROLES, BudgetLabel, BudgetSpec, FactSpec, Layout
+from .layouts import FactSpec, Layout
 from .matching import matches, snap, split_into
-from .readings import RowReading, block_name, read_rows, repair_budget
+from .provenance import cell_provenance, provenance
+from .readings import RowReading, block_name, read_rows
 from .sections import (
     COLUMN_TOLERANCE,
     MAX_HEADER_LABEL,
@@ -31,18 +33,10 @@ LEAF_ROLES = ("indicator", "max_score", "score", "target", "actual", "explanatio
 TEXT_ROLES = ("target", "actual", "explanation", "criteria", "basis")
 
 
-def cell_provenance(page: int, cell: Cell) -> Provenance:
-    return Provenance(
-        page=page,
-        bbox=cell.bbox.rounded(),
-        confidence=round(cell.confidence, 3),
-        source=cell.source,
-        raw_text=cell.raw_text or cell.text,
-    )
-
-
-def provenance(row: GridRow, cell: Cell | None) -> Provenance | None:
-    return cell_provenance(row.page, cell) if cell is not None else None
+# The 分值 text given to the 二级 of a row whose 一级 name runs across the 二级 column
+# (预算执行率 printed as its own row): a placeholder, so that the row is a 二级 block of
+# its own, labelled "none", never the continuation of the block before it.
+NO_LEVEL = "—"
 
 
 def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section],
@@ -51,6 +45,11 @@ def _level_cells(data: list[tuple[Section, GridRow]], sections: list[Section],
     for (section, row), reading in zip(data, readings):
         name_cell = section.cell(row, level)
         max_cell = section.cell(row, MAX_ROLE_OF[level])
+        wide = section.cell(row, "level1")
+        if level != "level1" and name_cell is None and wide is not None and section.covers(row, wide, level):
+            out.append(LevelCells(row.page, sections.index(section), ("no level", row.key(wide)), "",
+                                  None, None, NO_LEVEL, None))
+            continue
         out.append(
             LevelCells(
                 page=row.page,
@@ -101,12 +100,18 @@ def _remapped(cells: dict[str, Cell | None], level1: str, layout: Layout) -> dic
 
 
 def _extra_texts(section: Section, row: GridRow) -> dict[str, str]:
-    """Texts of the row's cells in columns without a role, keyed by their header."""
-    out = {}
-    for column in section.extras:
+    """Texts of the row's cells that no output field holds: columns without a role, keyed
+    by their header (a repeated header numbered: ``备注``, ``备注 2``), and the ``remark``
+    column under its role."""
+    out: dict[str, str] = {}
+    remark = section.column("remark")
+    for column in [*section.extras, *([remark] if remark else [])]:
+        key, n = column.role, 2
+        while key in out:
+            key, n = f"{column.role} {n}", n + 1
         for cell in row.cells:
             if column.start <= row.rel(cell.bbox.x0) + COLUMN_TOLERANCE < column.end:
-                out[column.role] = cell.text
+                out[key] = cell.text
                 break
     return out
 
@@ -121,9 +126,9 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
     def weight(name: str) -> float | None:
         return layout.split_weight(name)[1]
 
-    def known(role: str) -> Callable[[str], bool]:
+    def known(role: str) -> Callable[[str], bool]:  # a weight in the name is no part of it
         lexicon = layout.lexicon_for(role)
-        return lambda name: snap(name, lexicon, layout.snap_threshold) in lexicon
+        return lambda name: snap(layout.split_weight(name)[0], lexicon, layout.snap_threshold) in lexicon
 
     level2 = resolve_level(
         _level_cells(data, sections, readings, "level2"),
@@ -246,83 +251,6 @@ def parse_header_facts(
     return facts, where
 
 
-def _budget_label(text: str, labels: dict[str, BudgetLabel], threshold: float) -> str | None:
-    """The canonical name of the budget label ``text`` is most like, or None."""
-    best, best_score = None, 0.0
-    for name, label in labels.items():
-        score = matches(text, (name, *label.synonyms), threshold)
-        if score > best_score:
-            best, best_score = name, score
-    return best
-
-
-def _row_label(row: GridRow, labels: dict[str, BudgetLabel], threshold: float) -> str | None:
-    """The budget row a row is: the first of its cells naming one (in the layout's order)."""
-    for cell in row.cells:
-        for name, label in labels.items():
-            if matches(cell.text, (name, *label.synonyms), threshold):
-                return name
-    return None
-
-
-def block_unit(rows: list[GridRow], spec: BudgetSpec) -> str:
-    """The unit the block's caption names (``项目资金（万元）``), else the layout's default."""
-    for row in rows:
-        for cell in row.cells:
-            key = match_key(cell.text)
-            if any(match_key(caption) in key for caption in spec.caption):
-                unit = money_unit(cell.text)
-                if unit:
-                    return unit
-    return spec.unit
-
-
-def parse_budget(rows: list[GridRow], layout: Layout) -> list[BudgetValue]:
-    """The budget or funds block: a header row naming at least two of its columns, then
-    the rows its first cells name, each value with its role and unit."""
-    spec = layout.budget
-    if spec is None:
-        return []
-    threshold = layout.match_threshold
-    header_index = None
-    columns: list[tuple[str, float, float]] = []
-    for index, row in enumerate(rows):
-        found: list[tuple[str, float, float]] = []
-        for cell in row.cells:
-            if not row.starts_here(cell):
-                continue
-            name = _budget_label(cell.text, spec.columns, threshold)
-            if name and name not in [f[0] for f in found]:
-                found.append((name, row.rel(cell.bbox.x0), row.rel(cell.bbox.x1)))
-        if len(found) >= 2:
-            header_index, columns = index, found
-            break
-    if header_index is None:
-        return []
-    header = rows[header_index]
-    unit = block_unit(rows, spec)
-    values: list[BudgetValue] = []
-    for row in rows[header_index + 1 :]:
-        if row.table != header.table:
-            break
-        row_name = _row_label(row, spec.rows, threshold)
-        if row_name is None:
-            continue
-        row_role = spec.rows[row_name].role
-        for name, start, end in columns:
-            role = row_role or spec.columns[name].role or ""
-            hits = [c for c in row.cells if start <= row.rel(c.bbox.x0) + COLUMN_TOLERANCE < end]
-            text = hits[0].text if hits else ""
-            value = parse_percent(text) if role == "rate" else parse_number(text)
-            values.append(BudgetValue(
-                row_name, name, value, text, provenance(row, hits[0]) if hits else None,
-                unit="" if role in UNITLESS_ROLES else unit,
-                role=role,
-                line=name if row_role else row_name,
-            ))
-    return values
-
-
 def parse_goals(rows: list[GridRow], layout: Layout) -> dict[str, str]:
     """The goals block: the texts under its 预期目标 and 实际完成情况 header cells."""
     spec = layout.goals
@@ -398,36 +326,31 @@ def find_year(texts: list[str]) -> int | None:
     return None
 
 
+def _names(row: GridRow, labels: tuple[str, ...], layout: Layout) -> bool:
+    """Whether a cell starting in ``row`` is one of ``labels`` (before any colon)."""
+    return any(row.starts_here(c) and matches(_head(c.text), labels, layout.match_threshold)
+               for c in row.cells)
+
+
 def split_forms(rows: list[GridRow], layout: Layout) -> list[list[GridRow]]:
-    """The rows of each form of a file that holds several one after another: a row
-    naming the layout's ``form_starts_at`` fact after an indicator header starts the next."""
+    """The rows of each form of a file that holds several one after another. The next
+    form starts at a row naming the layout's ``form_starts_at`` fact after an indicator
+    header, or, should that label be missed (printed outside the table, misread), at an
+    indicator header after a total row: no form is lost behind another's total."""
     if layout.form_starts_at is None:
         return [rows]
     labels = layout.facts[layout.form_starts_at].labels
     forms: list[list[GridRow]] = [[]]
-    seen_header = False
+    seen_header = seen_total = False
     for row in rows:
-        if seen_header and any(
-            row.starts_here(c) and matches(_head(c.text), labels, layout.match_threshold) for c in row.cells
-        ):
+        is_header = header_columns(row, layout) is not None
+        if (seen_header and _names(row, labels, layout)) or (seen_total and is_header):
             forms.append([])
-            seen_header = False
-        if not seen_header and header_columns(row, layout) is not None:
-            seen_header = True
+            seen_header = seen_total = False
+        seen_header = seen_header or is_header
+        seen_total = seen_total or (seen_header and _names(row, layout.total.labels, layout))
         forms[-1].append(row)
     return [f for f in forms if f]
-
-
-def _is_execution_row(leaf: Indicator, layout: Layout) -> bool:
-    rows = layout.rules.execution_rows
-    return bool(rows) and any(
-        matches(name, rows, layout.match_threshold) for name in (leaf.indicator, leaf.level1) if name
-    )
-
-
-def _budget_share(budget: list[BudgetValue], role: str) -> float | None:
-    values = [b.value for b in budget if b.role == role and b.value is not None]
-    return sum(values) if values else None
 
 
 def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, method: str,
@@ -441,7 +364,8 @@ def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, me
     grade, grade_prov = parse_grade(grade_rows, layout)
     budget = repair_budget(parse_budget(preamble, layout))
     indicators = parse_indicators(sections, layout)
-    counts = layout.rules.budget_score_counts and not any(_is_execution_row(i, layout) for i in indicators)
+    in_table = any(is_execution_row(i, layout.rules.execution_rows, layout.match_threshold) for i in indicators)
+    counts = layout.rules.budget_score_counts and has_role(budget, "max") and not in_table
     form = Form(
         file=file,
         form_type=layout.family,
@@ -463,7 +387,8 @@ def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, me
         grade=grade,
         grade_provenance=grade_prov,
         goals=parse_goals(preamble, layout),
-        budget_max=_budget_share(budget, "max") if counts else None,
-        budget_score=_budget_share(budget, "score") if counts else None,
+        budget_counts=counts,
+        budget_max=block_share(budget, "max") if counts else None,
+        budget_score=block_share(budget, "score") if counts else None,
     )
     return form

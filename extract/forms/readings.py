@@ -20,15 +20,14 @@ The raw reading stays in the cell (``raw_text``) and goes to the provenance.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..grid.rows import GridRow
-from ..model import TEXT_LAYER, BudgetValue, Cell
+from ..model import TEXT_LAYER, Cell
 from ..text.cleanup import clean_name, clean_numeric
 from ..text.normalize import is_cjk
 from ..text.numbers import (
     column_decimals,
-    decimals_in,
     parse_number,
     printed_decimals,
     restore_decimal_point,
@@ -168,54 +167,3 @@ def read_rows(data: list[tuple[Section, GridRow]], sections: list[Section],
         }
         out.append(RowReading(name, maximum, score_text, levels))
     return out
-
-
-# A rule beside a number, read as part of it, is a leading `1` (``12,043.00`` for
-# ``2,043.00``). Taken back when the block's own rate says so, to this tolerance in
-# percentage points (the rate check's own).
-RATE_TOLERANCE_PP = 0.01
-
-
-def _agrees(executed: float | None, budget: float | None, rate: BudgetValue) -> bool:
-    if executed is None or not budget or rate.value is None:
-        return False
-    return abs(round(executed / budget * 100, decimals_in(rate.text)) - rate.value) <= RATE_TOLERANCE_PP
-
-
-def _without_leading_one(text: str) -> str | None:
-    stripped = text.strip()
-    rest = stripped[1:].lstrip(",")
-    return rest if stripped.startswith("1") and parse_number(rest) is not None else None
-
-
-def repair_budget(values: list[BudgetValue]) -> list[BudgetValue]:
-    """OCR'd amounts of a budget line whose printed rate disagrees with them until a
-    leading ``1`` (a rule read as a digit) is taken off one of them: that amount without
-    it (the raw reading stays in the provenance). Lines read from a text layer, or that
-    agree, are left alone."""
-    lines: dict[str, dict[str, BudgetValue]] = {}
-    for value in values:
-        if value.role:
-            lines.setdefault(value.line, {}).setdefault(value.role, value)
-    fixes: dict[int, str] = {}
-    for roles in lines.values():
-        if not {"budget", "executed", "rate"} <= set(roles):
-            continue
-        budget, executed, rate = roles["budget"], roles["executed"], roles["rate"]
-        if rate.value is None or _agrees(executed.value, budget.value, rate):
-            continue
-        for cell in (executed, budget):
-            fixed = _without_leading_one(cell.text) if _by_ocr_value(cell) else None
-            if fixed is None:
-                continue
-            number = parse_number(fixed)
-            pair = (number, budget.value) if cell is executed else (executed.value, number)
-            if _agrees(*pair, rate):
-                fixes[id(cell)] = fixed
-                break
-    return [replace(v, value=parse_number(fixes[id(v)]), text=fixes[id(v)]) if id(v) in fixes else v
-            for v in values]
-
-
-def _by_ocr_value(value: BudgetValue) -> bool:
-    return value.provenance is not None and value.provenance.source != TEXT_LAYER

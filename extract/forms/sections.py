@@ -3,13 +3,14 @@ repeats dropped, data rows gathered under their own header, and the 总分 row f
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from ..grid.rows import GridRow
 from ..model import Cell
 from ..text.normalize import match_key
 from ..text.numbers import parse_number
-from .layouts import Layout
+from .layouts import MAX_ROLE_OF, Layout
 from .matching import matches
 
 # A data cell belongs to the header column whose span holds its left edge, give or take
@@ -20,7 +21,6 @@ MAX_HEADER_LABEL = 24
 # Roles whose label similarities are this close count as a tie, settled by column order.
 ROLE_TIE = 0.05
 NAME_ROLES = ("level1", "level2", "indicator")
-MAX_ROLE_OF = {"level1": "level1_max", "level2": "level2_max", "indicator": "max_score"}
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,14 @@ class Section:
         if found is None and role == "indicator":
             first = self.column("level1")
             wide = self._starting_in(row, first) if first is not None else None
-            if wide is not None and row.rel(wide.bbox.x1) >= column.end - COLUMN_TOLERANCE:
+            if wide is not None and self.covers(row, wide, role):
                 return wide
         return found
+
+    def covers(self, row: GridRow, cell: Cell, role: str) -> bool:
+        """Whether ``cell`` (merged across columns) runs over the whole column of ``role``."""
+        column = self.column(role)
+        return column is not None and row.rel(cell.bbox.x1) >= column.end - COLUMN_TOLERANCE
 
     @staticmethod
     def _starting_in(row: GridRow, column: Column) -> Cell | None:
@@ -73,10 +78,17 @@ class Section:
         return cell.text if cell is not None else ""
 
 
-def _name_like(text: str) -> bool:
-    """An OCR'd level label whose digit was lost or garbled (``锻指标``, ``级指标``)."""
-    key = match_key(text)
-    return key.endswith("指标") and 3 <= len(key) <= 5
+def _level_suffix(layout: Layout) -> str:
+    """What the layout's level labels end with (``指标`` of 一级指标/二级指标/三级指标)."""
+    firsts = [match_key(layout.columns[r][0])[::-1] for r in NAME_ROLES if r in layout.columns]
+    return os.path.commonprefix(firsts)[::-1] if len(firsts) > 1 else ""
+
+
+def _name_like(text: str, layout: Layout) -> bool:
+    """An OCR'd level label whose digit was lost or garbled (``锻指标``, ``级指标``): it
+    ends as the layout's level labels do and is about as long."""
+    key, suffix = match_key(text), _level_suffix(layout)
+    return len(suffix) >= 2 and key.endswith(suffix) and len(suffix) + 1 <= len(key) <= len(suffix) + 3
 
 
 def _resolve_names(candidates: list[tuple[int, dict[str, float]]]) -> dict[int, str]:
@@ -123,7 +135,7 @@ def header_columns(row: GridRow, layout: Layout) -> list[Column] | None:
     for index, (cell, sc) in enumerate(zip(cells, scores)):
         best = max(sc.values(), default=0.0)
         best_roles = [r for r in order if sc[r] >= best - ROLE_TIE] if best > 0 else []
-        if (best_roles and best_roles[0] in NAME_ROLES) or (best <= 0 and _name_like(cell.text)):
+        if (best_roles and best_roles[0] in NAME_ROLES) or (best <= 0 and _name_like(cell.text, layout)):
             candidates.append((index, sc))
     names = _resolve_names(candidates)
     columns: list[Column] = []

@@ -68,10 +68,9 @@ def _item_rows(
     forms: Iterable[Form], items: Callable[[Form], Iterable[Any]], columns: list[str]
 ) -> list[dict[str, Any]]:
     """A row of ``columns`` per item of each form: each value from the item when it has
-    that field (``score``, ``page``), else from its form (``file``, ``unit_name``); a
-    budget value's ``form`` is its form's number."""
+    that field (``score``, ``page``), else from its form (``file``, ``form``, ``unit_name``)."""
     return [
-        {c: getattr(item, c) if hasattr(item, c) and c != "form" else getattr(form, c) for c in columns}
+        {c: getattr(item, c) if hasattr(item, c) else getattr(form, c) for c in columns}
         for form in forms
         for item in items(form)
     ]
@@ -201,9 +200,29 @@ def json_name(file: str) -> str:
     return os.path.splitext(flat)[0] + ".json"
 
 
-def form_json_name(name: str, number: int) -> str:
-    """The JSON name of form ``number`` of a file holding several: ``a.json`` → ``a.2.json``."""
-    return f"{name[: -len('.json')]}.{number}.json"
+def _names_for(result: FileResult, keep_suffix: bool) -> list[str]:
+    base = json_name(result.file + ".json" if keep_suffix else result.file)
+    if len(result.forms) == 1:
+        return [base]
+    return [f"{base[: -len('.json')]}.{form.form}.json" for form in result.forms]
+
+
+def json_names(results: list[FileResult]) -> list[tuple[Form, str]]:
+    """The JSON name of every form: ``sub/a.pdf`` → ``sub__a.json``, the forms of a file
+    holding several numbered (``sub__a.1.json``); inputs whose names would collide (``a.pdf``
+    and ``a.tif``; ``a.pdf`` with two forms and ``a.1.pdf``) keep their suffix."""
+    parsed = [r for r in results if r.forms]
+    plain = [_names_for(r, keep_suffix=False) for r in parsed]
+    counts: dict[str, int] = {}
+    for names in plain:
+        for n in names:
+            counts[n] = counts.get(n, 0) + 1
+    out: list[tuple[Form, str]] = []
+    for result, names in zip(parsed, plain):
+        if any(counts[n] > 1 for n in names):
+            names = _names_for(result, keep_suffix=True)
+        out += list(zip(result.forms, names))
+    return out
 
 
 # ----------------------------------------------------------------------------- write
@@ -249,15 +268,9 @@ def write_outputs(results: list[FileResult], outdir: Path) -> dict[str, Path]:
         paths[key] = path
     if forms:
         (outdir / JSON_DIR).mkdir(exist_ok=True)
-    parsed = [r for r in results if r.forms]
-    stems = [json_name(r.file) for r in parsed]
-    for result, name in zip(parsed, stems):
-        if stems.count(name) > 1:  # a.pdf and a.tif in one folder: keep both documents
-            name = json_name(result.file + ".json")
-        for form in result.forms:
-            form_name = name if len(result.forms) == 1 else form_json_name(name, form.form)
-            path = outdir / JSON_DIR / form_name
-            text = json.dumps(form_to_json(form), ensure_ascii=False, indent=2)
-            _write_atomic(path, text + "\n")
-            paths[f"{JSON_DIR}/{form_name}"] = path
+    for form, name in json_names(results):
+        path = outdir / JSON_DIR / name
+        text = json.dumps(form_to_json(form), ensure_ascii=False, indent=2)
+        _write_atomic(path, text + "\n")
+        paths[f"{JSON_DIR}/{name}"] = path
     return paths

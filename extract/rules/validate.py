@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from ..forms.budget import budget_lines, expected_rate, is_execution_row, role_label
 from ..forms.layouts import Layout
-from ..model import TEXT_LAYER, BudgetValue, Finding, Form, Indicator, Provenance
-from ..text.numbers import decimals_in, parse_percent
+from ..model import TEXT_LAYER, Finding, Form, Indicator, Provenance
+from ..text.numbers import decimals_in, parse_percent, round_to_printed
 
 ERROR = "error"
 WARNING = "warning"
@@ -39,8 +40,8 @@ class ValidationRules:
     rate_tolerance_pp: float = 0.01
     # The 总分 分值 when the form does not print one.
     total_max: float = 100.0
-    # Where total findings are reported: the total row's label.
-    total_location: str = "总分"
+    # Where total findings are reported: the total row's label (from the layout).
+    total_location: str = ""
     # 一级 names whose leaf scores may be negative (deductions).
     allow_negative_sections: tuple[str, ...] = ()
     # Grades with lower bounds, highest first; empty when the family prints none.
@@ -49,6 +50,8 @@ class ValidationRules:
     # 得分 = min(执行率, 100%) × 分值 on the budget block, and on these indicator rows.
     execution_score: bool = False
     execution_rows: tuple[str, ...] = ()
+    # How alike an OCR'd name must be to a label of the layout (the layout's own figure).
+    label_similarity: float = 0.75
 
 
 def rules_for(layout: Layout) -> ValidationRules:
@@ -62,6 +65,7 @@ def rules_for(layout: Layout) -> ValidationRules:
         grade_location=grade.labels[0] if grade else "",
         execution_score=layout.rules.execution_score,
         execution_rows=layout.rules.execution_rows,
+        label_similarity=layout.match_threshold,
     )
 
 
@@ -234,7 +238,8 @@ def check_missing_values(form: Form, rules: ValidationRules = DEFAULT_RULES) -> 
                 provenance,
             )
         )
-    findings += _missing_parent_maxima(form)
+    findings += _missing_parent_maxima(form, rules)
+    findings += _missing_budget_shares(form)
     if form.indicators and _num(form.declared_total) is None:
         provenance = form.total_provenance
         findings.append(
@@ -256,11 +261,13 @@ def _level2_location(leaf: Indicator) -> str:
     return f"{leaf.level1}/{leaf.level2}" if leaf.level1 else leaf.level2
 
 
-def _missing_parent_maxima(form: Form) -> list[Finding]:
+def _missing_parent_maxima(form: Form, rules: ValidationRules) -> list[Finding]:
     """A 一级/二级 block without 分值 in a form whose other blocks of that level have one
     (the column exists: the cell is empty or was unreadable). Without it the block's
-    children cannot be checked, so the gap is reported instead of skipped silently."""
-    level1 = [g for g in _level1_groups(form) if g[0].level1]
+    children cannot be checked, so the gap is reported instead of skipped silently. The
+    row holding the budget score (预算执行率) is a block of its own and has no 一级 分值."""
+    level1 = [g for g in _level1_groups(form) if g[0].level1
+              and not is_execution_row(g[0], rules.execution_rows, rules.label_similarity)]
     level2 = [g for group in level1 for g in _level2_groups(group) if g[0].level2]
     findings: list[Finding] = []
     for groups, key, own in ((level1, "level1_max", _level1_max), (level2, "level2_max", _level2_max)):
@@ -275,6 +282,25 @@ def _missing_parent_maxima(form: Form) -> list[Finding]:
                 "missing_value", location, "number", provenance.raw_text if provenance else "",
                 f"{key} missing at {location}", leaf.page, provenance,
             ))
+    return findings
+
+
+def _missing_budget_shares(form: Form) -> list[Finding]:
+    """The budget block's 分值 or 得分 that counts toward the total but could not be read."""
+    if not form.budget_counts:
+        return []
+    findings = []
+    for role, value in (("max", form.budget_max), ("score", form.budget_score)):
+        if value is not None:
+            continue
+        line, roles = next(((ln, r) for ln, r in budget_lines(form.budget).items() if role in r), ("", {}))
+        cell = roles.get(role)
+        location = f"{role_label(cell)}/{line}" if cell is not None else role
+        prov = cell.provenance if cell is not None else None
+        findings.append(_finding(
+            "missing_value", location, "number", prov.raw_text if prov else "",
+            f"budget {role} missing at {location}", 0, prov,
+        ))
     return findings
 
 
@@ -415,8 +441,8 @@ def check_total_max(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[
     if expected is None:
         expected = rules.total_max
     found = _sum_known(_level1_contribution(group) for group in _level1_groups(form))
-    if found is not None and _num(form.budget_max) is not None:
-        found += form.budget_max  # type: ignore[operator]
+    if form.budget_counts:  # an unread budget 分值 is a missing_value: the sum is unknown
+        found = _sum_known([found, _num(form.budget_max)])
     if found is None or not _differs_rounded(expected, found, rules.score_tolerance):
         return []
     location = rules.total_location
@@ -448,6 +474,8 @@ def check_total_score(form: Form, rules: ValidationRules = DEFAULT_RULES) -> lis
         return []  # reported as missing_value when the form has indicators
     if any(_unreadable_score(leaf) for leaf in form.indicators or []):
         return []  # a score that is there but could not be read: the sum is unknown
+    if form.budget_counts and _num(form.budget_score) is None:
+        return []  # the budget 得分 counts but could not be read: a missing_value
     computed = sum(_num(leaf.score) or 0.0 for leaf in form.indicators or [])
     computed += _num(form.budget_score) or 0.0
     if not _differs_rounded(declared, computed, rules.score_tolerance):
@@ -467,25 +495,10 @@ def check_total_score(form: Form, rules: ValidationRules = DEFAULT_RULES) -> lis
     ]
 
 
-def _budget_lines(form: Form) -> dict[str, dict[str, BudgetValue]]:
-    """line → role → its first value, lines in order: a line is the row or column the
-    roles run along (a department column such as 财政拨款; a project row such as 年度资金总额)."""
-    lines: dict[str, dict[str, BudgetValue]] = {}
-    for cell in form.budget or []:
-        if cell.role:
-            lines.setdefault(cell.line, {}).setdefault(cell.role, cell)
-    return lines
-
-
-def _label(cell: BudgetValue) -> str:
-    """The name of the role a value has (完成率, 得分): its row or column, not its line."""
-    return cell.column if cell.line == cell.row else cell.row
-
-
 def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> list[Finding]:
     """``budget_rate_mismatch``: a printed 完成率/执行率 differs from 执行数 ÷ 预算数 × 100."""
     findings: list[Finding] = []
-    for line, roles in _budget_lines(form).items():
+    for line, roles in budget_lines(form.budget).items():
         if not {"budget", "executed", "rate"} <= set(roles):
             continue
         budget = _num(roles["budget"].value)
@@ -495,10 +508,10 @@ def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> lis
         if not budget or executed is None or printed is None:
             continue
         decimals = decimals_in(rate_cell.text)  # the rate parsed: it is one number
-        expected = round(executed / budget * 100, decimals)
+        expected = expected_rate(executed, budget, rate_cell.text)
         if not _differs(printed, expected, rules.rate_tolerance_pp):
             continue
-        location = f"{_label(rate_cell)}/{line}"
+        location = f"{role_label(rate_cell)}/{line}"
         findings.append(
             _finding(
                 "budget_rate_mismatch",
@@ -517,8 +530,8 @@ def check_budget_rate(form: Form, rules: ValidationRules = DEFAULT_RULES) -> lis
 def _execution_mismatch(rate: float, maximum: float, score: float, score_text: str,
                         location: str, provenance: Provenance | None, page: int,
                         tolerance: float) -> Finding | None:
-    decimals = decimals_in(score_text) if score_text else SCORE_DECIMALS
-    expected = round(min(rate, 100.0) / 100.0 * maximum, decimals)
+    share = min(rate, 100.0) / 100.0 * maximum
+    expected = round_to_printed(share, score_text) if score_text else round(share, SCORE_DECIMALS)
     if not _differs_rounded(expected, score, tolerance):
         return None
     return _finding(
@@ -540,7 +553,7 @@ def check_execution_score(form: Form, rules: ValidationRules = DEFAULT_RULES) ->
         return []
     findings: list[Finding] = []
     first_rate: float | None = None
-    for line, roles in _budget_lines(form).items():
+    for line, roles in budget_lines(form.budget).items():
         rate = _num(roles["rate"].value) if "rate" in roles else None
         if rate is None:
             continue
@@ -550,12 +563,11 @@ def check_execution_score(form: Form, rules: ValidationRules = DEFAULT_RULES) ->
         if maximum is None or score is None:
             continue
         cell = roles["score"]
-        found = _execution_mismatch(rate, maximum, score, cell.text, f"{_label(cell)}/{line}",
+        found = _execution_mismatch(rate, maximum, score, cell.text, f"{role_label(cell)}/{line}",
                                     cell.provenance, 0, rules.score_tolerance)
         findings += [found] if found else []
-    names = {_norm_label(name) for name in rules.execution_rows}
     for leaf in form.indicators or []:
-        if not ({_norm_label(leaf.indicator), _norm_label(leaf.level1)} & names):
+        if not is_execution_row(leaf, rules.execution_rows, rules.label_similarity):
             continue
         # the row's own 实际完成值 is its 执行率; else the budget block's
         own = parse_percent(leaf.actual) if "%" in (leaf.actual or "") else None

@@ -110,6 +110,9 @@ _RADICAL_TABLE = str.maketrans(RADICAL_FIXES)
 # Chinese full-width punctuation kept as printed: NFKC would turn these into ASCII
 # (`，` → `,`, `（` → `(`, `…` → `...`), which changes the stored text.
 KEPT_PUNCTUATION = frozenset("，。、：；！？（）“”‘’《》〈〉【】〔〕「」『』…—～·")
+# Roman numerals as printed (`Ⅴ类水质`): NFKC would spell them with Latin letters.
+ROMAN_NUMERALS = frozenset(chr(c) for c in range(0x2160, 0x2180))
+_KEPT = KEPT_PUNCTUATION | ROMAN_NUMERALS
 
 _WHITESPACE_RE = re.compile(r"\s+")
 
@@ -138,20 +141,20 @@ def is_cjk(ch: str) -> bool:
     return bool(_CJK_RE.fullmatch(ch))
 
 
-_KEPT_SPLIT_RE = re.compile("([" + re.escape("".join(sorted(KEPT_PUNCTUATION))) + "])")
+_KEPT_SPLIT_RE = re.compile("([" + re.escape("".join(sorted(_KEPT))) + "])")
 
 
 def _nfkc_keeping_punctuation(s: str) -> str:
     # NFKC on the runs between kept punctuation marks, not per character, so that
     # combining marks still compose with the character before them.
     return "".join(
-        part if part in KEPT_PUNCTUATION else unicodedata.normalize("NFKC", part)
+        part if part in _KEPT else unicodedata.normalize("NFKC", part)
         for part in _KEPT_SPLIT_RE.split(s)
     )
 
 
 def normalize_text(s: str) -> str:
-    """NFKC-normalise `s` (keeping Chinese punctuation), fix radical code points,
+    """NFKC-normalise `s` (keeping Chinese punctuation and Roman numerals), fix radical code points,
     collapse whitespace runs to one space and strip."""
     text = _nfkc_keeping_punctuation(s).translate(_RADICAL_TABLE)
     return _WHITESPACE_RE.sub(" ", text).strip()

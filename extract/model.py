@@ -217,6 +217,7 @@ class Form:
     grade: str = ""  # the printed 自评等级
     grade_provenance: Provenance | None = None
     goals: dict[str, str] = field(default_factory=dict)  # 年度总体目标: expected, actual
+    facts: dict[str, object] = field(default_factory=dict)  # every header fact the layout reads
     # The budget block's own 分值 and 得分 where the layout counts them toward the total
     # (budget_counts; either may then be None when its cell could not be read).
     budget_counts: bool = False

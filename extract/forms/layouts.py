@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
@@ -43,8 +43,10 @@ HeaderRole = Literal[
 ]  # fmt: skip
 # The maximum each name column's 分值 column gives.
 MAX_ROLE_OF = {"level1": "level1_max", "level2": "level2_max", "indicator": "max_score"}
-# Facts a layout may read; each is a field of the Form.
-FactName = Literal["unit_name", "staff", "units", "project_name", "department"]
+# A fact's name. unit_name, staff, units, project_name and department have fields of the
+# Form (and columns of the CSVs); a layout may name any other (项目负责人 …): every fact
+# goes to the JSON's ``facts``.
+FactName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 # What a budget/funds block value is: the roles the rules compare.
 BudgetRole = Literal["initial", "budget", "executed", "rate", "max", "score"]
 # Budget roles whose values carry no money unit.

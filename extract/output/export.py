@@ -173,6 +173,7 @@ def form_to_json(form: Form) -> dict[str, Any]:
         "project_name": form.project_name,
         "department": form.department,
         "goals": dict(form.goals),
+        "facts": dict(form.facts),
         "budget": [asdict(cell) for cell in form.budget],
         "budget_max": form.budget_max,
         "budget_score": form.budget_score,

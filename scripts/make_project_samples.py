@@ -55,7 +55,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from scripts import make_samples as ms
@@ -791,52 +790,6 @@ ALL_NAMES = [s.name for s in SPECS] + ["proj_multi_2023", WORD.name, "notform_ta
 
 
 # --------------------------------------------------------------------------- xlsx layout
-class PSheet:
-    """An openpyxl worksheet with a column grid in Excel width units that records how
-    high each cell's text needs its rows (as make_samples.Sheet)."""
-
-    def __init__(self, ws: Any, widths: list[float], font: str, size: float):
-        self.ws = ws
-        self.widths = widths
-        self.font, self.size = font, size
-        self.lf = ms.LINE_FACTOR.get(font, 1.45)
-        self.needs: list[tuple[int, int, float]] = []
-        self.min_h: dict[int, float] = {}
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-
-    def width_pt(self, c1: int, c2: int) -> float:
-        return sum(ms.col_pt(self.widths[i - 1]) for i in range(c1, c2 + 1))
-
-    def put(self, r1: int, c1: int, value: Any, *, r2: int | None = None, c2: int | None = None,
-            fmt: str | None = None, align: str = "center", bold: bool = False,
-            size: float | None = None, border: bool = True) -> None:
-        r2, c2 = r2 or r1, c2 or c1
-        ws = self.ws
-        if (r1, c1) != (r2, c2):
-            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
-        cell = ws.cell(r1, c1)
-        if value is not None and value != "":
-            cell.value = value
-        sz = size or self.size
-        cell.font = Font(name=self.font, size=sz, bold=bold)
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-        if fmt:
-            cell.number_format = fmt
-        if border:
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    ws.cell(r, c).border = ms.BORDER
-        if isinstance(value, str) and value:
-            lines = ms.n_lines(value, self.width_pt(c1, c2), sz)
-            self.needs.append((r1, r2, lines * sz * self.lf + 4))
-
-    def finish(self, last_row: int, pad: float) -> None:
-        heights = ms.fit_row_heights(self.needs, self.min_h, self.size * self.lf + 6, last_row, pad)
-        for r, h in heights.items():
-            self.ws.row_dimensions[r].height = h
-
-
 def page_setup(ws: Any, last_row: int, ncols: int) -> None:
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = 9
@@ -890,7 +843,7 @@ def write_form(ws: Any, form: PForm, pad: float) -> None:
     fit_fund_widths(form)
     v = form.variant
     n = len(v.columns)
-    sh = PSheet(ws, form.widths, form.font, form.size)
+    sh = ms.GridSheet(ws, form.widths, form.font, form.size)
     put = sh.put
     col = {role: i + 1 for i, role in enumerate(v.columns)}
     r = 1
@@ -1366,7 +1319,7 @@ def make_notform(out: Path, work: Path, profile: Path) -> str:
     wb.properties.creator = "Administrator"
     ws = wb.active
     ws.title = "绩效目标申报表"
-    sh = PSheet(ws, widths, "Noto Sans CJK SC", 10)
+    sh = ms.GridSheet(ws, widths, "Noto Sans CJK SC", 10)
     put = sh.put
     r = 1
     put(r, 1, "项目支出绩效目标申报表", c2=8, bold=True, size=14, border=False)

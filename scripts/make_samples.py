@@ -41,6 +41,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "samples" / "exported"
@@ -259,24 +260,22 @@ def fit_row_heights(needs: list[tuple[int, int, float]], min_h: dict[int, float]
                     h[r] += extra
     return {r: round(min(v * (1 + pad), 400), 1) for r, v in h.items()}
 
-class Sheet:
-    """Small helper over an openpyxl worksheet that records text-height needs."""
+class GridSheet:
+    """An openpyxl worksheet with a column grid in Excel width units that records how high
+    each cell's text needs its rows (the forms' row heights are fitted from it)."""
 
-    def __init__(self, form: Form):
-        self.form = form
-        self.wb = Workbook()
-        self.ws = self.wb.active
-        self.ws.title = "部门整体支出绩效自评表"
-        self.wb.properties.creator = "Administrator"  # as in real exports, not "openpyxl"
+    def __init__(self, ws: Any, widths: list[float], font: str, size: float):
+        self.ws = ws
+        self.widths = widths
+        self.font, self.size = font, size
+        self.lf = LINE_FACTOR.get(font, 1.45)
         self.needs: list[tuple[int, int, float]] = []  # (r1, r2, points needed)
         self.min_h: dict[int, float] = {}
-        for c in COLS:
-            self.ws.column_dimensions[c].width = form.widths[c]
-        self.lf = LINE_FACTOR.get(form.font, 1.45)
-        self.font_name, self.font_size = form.font, form.size
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
 
     def width_pt(self, c1: int, c2: int) -> float:
-        return sum(col_pt(self.form.widths[COLS[i - 1]]) for i in range(c1, c2 + 1))
+        return sum(col_pt(self.widths[i - 1]) for i in range(c1, c2 + 1))
 
     def put(self, r1: int, c1: int, value: Any, *, r2: int | None = None, c2: int | None = None,
             fmt: str | None = None, align: str = "center", bold: bool = False,
@@ -289,8 +288,8 @@ class Sheet:
         cell = ws.cell(r1, c1)
         if value is not None and value != "":
             cell.value = value
-        sz = size or self.font_size
-        cell.font = Font(name=self.font_name, size=sz, bold=bold)
+        sz = size or self.size
+        cell.font = Font(name=self.font, size=sz, bold=bold)
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
         if fmt:
             cell.number_format = fmt
@@ -302,10 +301,28 @@ class Sheet:
             lines = n_lines(value, self.width_pt(c1, c2), sz)
             self.needs.append((r1, r2, lines * sz * self.lf + 4))
 
-    def finish(self, last_row: int, pad: float) -> None:
-        heights = fit_row_heights(self.needs, self.min_h, self.form.size * self.lf + 6, last_row, pad)
+    def finish(self, last_row: int, pad: float) -> dict[int, float]:
+        heights = fit_row_heights(self.needs, self.min_h, self.size * self.lf + 6, last_row, pad)
         for r, height in heights.items():
             self.ws.row_dimensions[r].height = height
+        return heights
+
+
+def new_workbook(title: str) -> Any:
+    """A workbook as real exports have them (author ``Administrator``, not openpyxl)."""
+    wb = Workbook()
+    wb.active.title = title
+    wb.properties.creator = "Administrator"
+    return wb
+
+
+class Sheet(GridSheet):
+    """The department form's sheet: columns A–K as ``form.widths`` gives them."""
+
+    def __init__(self, form: Form):
+        self.form = form
+        self.wb = new_workbook("部门整体支出绩效自评表")
+        super().__init__(self.wb.active, [form.widths[c] for c in COLS], form.font, form.size)
 
 
 def fit_budget_widths(form: Form) -> None:

@@ -50,7 +50,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -115,32 +114,15 @@ class Spec:
     pages_wanted: tuple[int, int] = (2, 4)
 
 
-class VSheet(ms.Sheet):
-    """An openpyxl sheet with any number of columns that records text-height needs."""
+class VSheet(ms.GridSheet):
+    """A variant form's sheet: any number of columns, as ``spec.widths`` gives them."""
 
     def __init__(self, spec: Spec):
         self.spec = spec
         self.n = len(spec.widths)
-        self.wb = Workbook()
-        self.ws = self.wb.active
-        self.ws.title = "部门整体支出绩效自评表"
-        self.wb.properties.creator = "Administrator"
-        self.needs: list[tuple[int, int, float]] = []
-        self.min_h: dict[int, float] = {}
-        for i, w in enumerate(spec.widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = w
-        self.lf = ms.LINE_FACTOR.get(spec.font, 1.45)
-        self.font_name, self.font_size = spec.font, spec.size
+        self.wb = ms.new_workbook("部门整体支出绩效自评表")
+        super().__init__(self.wb.active, list(spec.widths), spec.font, spec.size)
         self.heights: dict[int, float] = {}
-
-    def width_pt(self, c1: int, c2: int) -> float:
-        return sum(ms.col_pt(self.spec.widths[i - 1]) for i in range(c1, c2 + 1))
-
-    def finish(self, last_row: int, pad: float) -> dict[int, float]:
-        h = ms.fit_row_heights(self.needs, self.min_h, self.spec.size * self.lf + 6, last_row, pad)
-        for r, height in h.items():
-            self.ws.row_dimensions[r].height = height
-        return h
 
 
 def spread(n: int, parts: int) -> list[tuple[int, int]]:

@@ -791,15 +791,7 @@ ALL_NAMES = [s.name for s in SPECS] + ["proj_multi_2023", WORD.name, "notform_ta
 
 # --------------------------------------------------------------------------- xlsx layout
 def page_setup(ws: Any, last_row: int, ncols: int) -> None:
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = 9
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.55
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_options.horizontalCentered = True
+    ms.fit_to_width(ws, "portrait", side=0.55, top=0.6)
     ws.print_area = f"A1:{get_column_letter(ncols)}{last_row}"
 
 

@@ -316,6 +316,19 @@ def new_workbook(title: str) -> Any:
     return wb
 
 
+def fit_to_width(ws: Any, orientation: str, side: float = 0.5, top: float = 0.5) -> None:
+    """A4, one page wide and as many long as it takes, centred, margins in inches."""
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = 9
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = side
+    ws.page_margins.top = ws.page_margins.bottom = top
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.horizontalCentered = True
+
+
 class Sheet(GridSheet):
     """The department form's sheet: columns A–K as ``form.widths`` gives them."""
 
@@ -344,15 +357,7 @@ def build_xlsx(form: Form, path: Path, pad: float) -> None:
     sh = Sheet(form)
     ws = sh.ws
     put = sh.put
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_options.horizontalCentered = True
+    fit_to_width(ws, "landscape")
 
     r = 1
     put(r, 1, "部门整体支出绩效自评表", c2=11, bold=True, size=14, border=False)

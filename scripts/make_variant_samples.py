@@ -172,15 +172,7 @@ def build_variant_xlsx(form: ms.Form, spec: Spec, path: Path, pad: float,
     fit_budget(form, spec)
     sh = VSheet(spec)
     ws, put, n = sh.ws, sh.put, sh.n
-    ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
-    ws.page_setup.paperSize = 9
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.print_options.horizontalCentered = True
+    ms.fit_to_width(ws, "landscape" if spec.landscape else "portrait")
     breaks = sorted(breaks or [])
 
     r = 1

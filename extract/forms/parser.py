@@ -18,7 +18,7 @@ from .hierarchy import LevelCells, resolve_level
 from .layouts import FactSpec, Layout
 from .matching import matches, snap, split_into
 from .provenance import cell_provenance, provenance
-from .readings import RowReading, block_name, read_rows
+from .readings import RowReading, block_name, read_rows, text_of
 from .sections import (
     COLUMN_TOLERANCE,
     MAX_HEADER_LABEL,
@@ -82,10 +82,6 @@ def data_rows(sections: list[Section], layout: Layout) -> list[tuple[Section, Gr
                 continue
             data.append((section, row))
     return data
-
-
-def _text(cell: Cell | None) -> str:
-    return cell.text if cell is not None else ""
 
 
 def _remapped(cells: dict[str, Cell | None], level1: str, layout: Layout) -> dict[str, Cell | None]:
@@ -167,7 +163,7 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
         level2_max = parse_number(l2.max_text)
         cells = {role: section.cell(row, role) for role in LEAF_ROLES}
         cells.update(_remapped(cells, level1_name, layout))
-        texts = {role: _text(cells[role]) for role in TEXT_ROLES}
+        texts = {role: text_of(role, cells[role]) for role in TEXT_ROLES}
         indicator = Indicator(
             level1=level1_name,
             level1_max=level1_max if level1_max is not None else level1_weight,

@@ -43,6 +43,10 @@ from .sections import MAX_ROLE_OF, Section
 MIN_CJK_SHARE = 0.5
 # Other columns of a row that repeat its 三级 name (the target, the scoring basis).
 NAME_ECHO_ROLES = ("target", "actual", "explanation", "basis")
+# ≥ read as V in a short value cell (`V2` for `≥2`): a target or an actual that starts
+# with V and a number is a comparison.
+GEQ_READ_AS_V = re.compile(r"^[Vv](?=\s*\d)")
+VALUE_ROLES = ("target", "actual")
 LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?%?)\s*(?=[^\d\s.,%])")
 
 
@@ -78,6 +82,15 @@ def level_name(cell: Cell | None) -> str:
         letters = [ch for ch in cell.text if ch.isalnum()]
         if not letters or sum(map(is_cjk, letters)) < MIN_CJK_SHARE * len(letters):
             return ""
+    return cell.text
+
+
+def text_of(role: str, cell: Cell | None) -> str:
+    """A text cell's reading; an OCR'd target or actual with its ≥ read as V given back."""
+    if cell is None:
+        return ""
+    if role in VALUE_ROLES and _by_ocr(cell):
+        return GEQ_READ_AS_V.sub("≥", cell.text)
     return cell.text
 
 

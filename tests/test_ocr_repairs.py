@@ -1,5 +1,6 @@
-"""Budget-block readings repaired with the block's own rate, and a flat stroke read as a
-digit: OCR repairs that keep the raw reading and never touch a text layer."""
+"""OCR repairs: budget amounts repaired with the block's own rate, a flat stroke read as a
+digit, ≥ read as V in a value cell. Each keeps the raw reading and leaves a text layer
+alone."""
 
 from __future__ import annotations
 
@@ -42,3 +43,15 @@ def test_a_flat_stroke_is_only_ever_a_dash() -> None:
     assert not dash_reading(stroke, "1") and not dash_reading(stroke, "")
     assert dash_reading(stroke, "—") and dash_reading(stroke, "-")
     assert dash_reading(text, "1")
+
+
+def test_geq_read_as_v_in_a_value_cell() -> None:
+    from extract.forms.readings import text_of
+    from extract.model import Cell
+
+    def cell(text: str, source: str = "rapidocr") -> Cell:
+        return Cell(0, 0, 1, 1, BBox(0, 0, 1, 1), text, source=source)
+
+    assert text_of("target", cell("V2")) == "≥2"
+    assert text_of("target", cell("V2", source="text")) == "V2"  # a text layer is as printed
+    assert text_of("basis", cell("V2")) == "V2" and text_of("target", cell("Ⅴ类")) == "Ⅴ类"

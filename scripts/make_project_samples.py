@@ -1382,7 +1382,8 @@ def make_notform(out: Path, work: Path, profile: Path) -> str:
 def make_unseen(folder: Path) -> None:
     """Held-out project forms of a template no sample has (一级/二级/三级/度量单位/分值/得分/
     年度指标值/实际完成值/偏差原因, weights inside the 二级 names only, 调整后预算数): exported into
-    ``folder/exported`` and scanned at 200 and 300 dpi into ``folder``."""
+    ``folder/exported`` and scanned at 200 and 300 dpi into ``folder``; and the sample
+    file of three forms scanned at 200 dpi."""
     exported = folder / "exported"
     with tempfile.TemporaryDirectory(prefix="make_project_samples_") as tmp:
         work = Path(tmp)
@@ -1393,6 +1394,10 @@ def make_unseen(folder: Path) -> None:
             s = ms.ScanSpec(spec.name, dpi, broken_lines=broken, source_dir="exported")
             info = ms.make_scan(s, folder / "_", folder)  # source: folder/exported
             print(f"{info['file']}: {info['pages']} pages, {info['bytes'] / 1024:.0f} KiB")
+    # one file holding three forms, scanned (samples/ has no room for it)
+    info = ms.make_scan(ms.ScanSpec("proj_multi_2023", 200, source_dir="project"),
+                        ms.ROOT / "samples" / "exported", folder)
+    print(f"{info['file']}: {info['pages']} pages, {info['bytes'] / 1024:.0f} KiB")
 
 
 # --------------------------------------------------------------------------- scans

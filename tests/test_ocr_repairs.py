@@ -55,3 +55,13 @@ def test_geq_read_as_v_in_a_value_cell() -> None:
     assert text_of("target", cell("V2")) == "≥2"
     assert text_of("target", cell("V2", source="text")) == "V2"  # a text layer is as printed
     assert text_of("basis", cell("V2")) == "V2" and text_of("target", cell("Ⅴ类")) == "Ⅴ类"
+
+
+def test_an_ocr_grade_keeps_its_letters_only() -> None:
+    from extract.forms.readings import grade_text
+    from extract.model import Cell
+
+    ocr = Cell(0, 0, 1, 1, BBox(0, 0, 1, 1), ".优", source="rapidocr")
+    text = Cell(0, 0, 1, 1, BBox(0, 0, 1, 1), ".优")
+    assert grade_text(ocr, ".优") == "优" and grade_text(ocr, "良好") == "良好"
+    assert grade_text(text, ".优") == ".优"

@@ -18,7 +18,7 @@ from .hierarchy import LevelCells, resolve_level
 from .layouts import FactSpec, Layout
 from .matching import matches, snap, split_into
 from .provenance import cell_provenance, provenance
-from .readings import RowReading, block_name, read_rows, text_of
+from .readings import RowReading, block_name, grade_text, read_rows, text_of
 from .sections import (
     COLUMN_TOLERANCE,
     MAX_HEADER_LABEL,
@@ -284,10 +284,10 @@ def parse_grade(rows: list[GridRow], layout: Layout) -> tuple[str, Provenance | 
                 continue
             inline = cell.text[len(_head(cell.text)) + 1 :].strip()
             if inline:
-                return inline, provenance(row, cell)
+                return grade_text(cell, inline), provenance(row, cell)
             value_cell = _value_cell(row, cell)
             if value_cell is not None:
-                return value_cell.text.strip(), provenance(row, value_cell)
+                return grade_text(value_cell, value_cell.text.strip()), provenance(row, value_cell)
     return "", None
 
 

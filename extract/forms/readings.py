@@ -20,6 +20,7 @@ The raw reading stays in the cell (``raw_text``) and goes to the provenance.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..grid.rows import GridRow
@@ -92,6 +93,14 @@ def text_of(role: str, cell: Cell | None) -> str:
     if role in VALUE_ROLES and _by_ocr(cell):
         return GEQ_READ_AS_V.sub("≥", cell.text)
     return cell.text
+
+
+def grade_text(cell: Cell, text: str) -> str:
+    """A printed grade (优, 良好): a word, so an OCR'd one keeps its letters only (a speck
+    read as `.` beside 优)."""
+    if not _by_ocr(cell):
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch).startswith("L"))
 
 
 def number_text(cell: Cell | None) -> str:

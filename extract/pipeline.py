@@ -9,7 +9,8 @@ from pathlib import Path
 from .errors import InputFileError, NoTableError, SelfEvalError
 from .forms.choice import check_layout, choose_layout
 from .forms.layouts import get_layout, load_layouts
-from .forms.parser import parse_form, split_forms
+from .forms.parser import parse_form
+from .forms.splitting import split_forms
 from .grid.rows import document_rows
 from .inputs import image_file_pages, open_pdf, pdf_page_image, sniff
 from .model import POINTS_PER_INCH, FileResult, Form, Options, PageResult

@@ -11,7 +11,7 @@ from extract.errors import UnknownFormError
 from extract.forms.budget import block_share, parse_budget
 from extract.forms.choice import check_layout, choose_layout
 from extract.forms.layouts import FactSpec, get_layout, load_layouts
-from extract.forms.parser import split_forms
+from extract.forms.splitting import split_forms
 from extract.grid.rows import GridRow, document_rows
 from extract.model import BBox, Cell, Options, Table
 from extract.pipeline import read_pages

@@ -38,7 +38,7 @@ def test_another_part_or_other_positions_are_not_a_repeat() -> None:
 
 def test_total_row_label_misread_as_a_number_is_not_the_total() -> None:
     """总分 read as 8分 (justice 150 dpi): the total 分值 is the 100 beside it."""
-    from extract.forms.parser import parse_total
+    from extract.forms.blocks import parse_total
     from extract.forms.sections import Section
     from extract.grid.rows import GridRow
     from extract.model import BBox, Cell

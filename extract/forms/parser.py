@@ -1,34 +1,26 @@
-"""Grid rows of a form → a Form: header facts, budget block, indicator tree, total.
+"""Grid rows of a form → a Form: the indicator tree, with the blocks around it.
 
 The rows are split into sections (``sections``); the indicator rows' OCR readings are
 repaired with the form's knowledge (``readings``); 一级/二级 blocks are joined across page
-breaks (``hierarchy``)."""
+breaks (``hierarchy``); facts, goals, total and grade come from ``blocks``, the budget
+block from ``budget``."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from ..grid.rows import GridRow
-from ..model import Cell, Form, Indicator, Provenance
-from ..text.normalize import match_key
-from ..text.numbers import parse_int_in, parse_number, parse_year
+from ..model import Cell, Form, Indicator
+from ..text.numbers import parse_number
+from .blocks import find_year, parse_goals, parse_grade, parse_header_facts, parse_total
 from .budget import block_share, has_role, is_execution_row, parse_budget, repair_budget
 from .hierarchy import LevelCells, resolve_level
-from .layouts import FactSpec, Layout
+from .layouts import Layout
 from .matching import matches, snap, split_into
 from .provenance import cell_provenance, provenance
-from .readings import RowReading, block_name, grade_text, read_rows, text_of
-from .sections import (
-    COLUMN_TOLERANCE,
-    MAX_HEADER_LABEL,
-    MAX_ROLE_OF,
-    Section,
-    header_columns,
-    split_sections,
-)
+from .readings import RowReading, block_name, read_rows, text_of
+from .sections import COLUMN_TOLERANCE, MAX_ROLE_OF, Section, split_sections
 
-YEAR_PATTERN = re.compile(r"((?:19|20)\d{2})\s*年")
 LEAF_ROLES = ("indicator", "max_score", "score", "target", "actual", "explanation", "criteria", "basis")
 TEXT_ROLES = ("target", "actual", "explanation", "criteria", "basis")
 
@@ -193,172 +185,6 @@ def parse_indicators(sections: list[Section], layout: Layout) -> list[Indicator]
                 indicator.provenance[role] = cell_provenance(page_of.get(id(cell), row.page), cell)
         indicators.append(indicator)
     return indicators
-
-
-def _value_cell(row: GridRow, label_cell: Cell) -> Cell | None:
-    """The cell right of a label cell in the same row."""
-    after = [c for c in row.cells if c.bbox.x0 >= label_cell.bbox.x1 - 1]
-    return after[0] if after else None
-
-
-def _head(text: str) -> str:
-    """A label cell's label: the text before its first colon (``单位数：2`` → ``单位数``)."""
-    return re.split("[:：]", text)[0]
-
-
-def _fact_value(row: GridRow, cell: Cell, spec: FactSpec) -> tuple[object, Cell | None]:
-    """A fact's value: a count written in its label cell (after the layout's marker, or
-    after the label) or else in the cell after it; a text in the cell after it."""
-    if spec.kind == "text":
-        value_cell = _value_cell(row, cell)
-        return (value_cell.text if value_cell else "", value_cell)
-    inline = cell.text.split(spec.after)[-1] if spec.after and spec.after in cell.text else cell.text[len(_head(cell.text)):]
-    value = parse_int_in(inline)
-    if value is not None:
-        return value, cell
-    nxt = _value_cell(row, cell)
-    return (parse_int_in(nxt.text), nxt) if nxt is not None else (None, None)
-
-
-def parse_header_facts(
-    rows: list[GridRow], layout: Layout
-) -> tuple[dict[str, object], dict[str, Provenance]]:
-    """The layout's facts (单位名称, 项目名称 …) from the rows before the indicator table,
-    with provenance."""
-    facts: dict[str, object] = {}
-    where: dict[str, Provenance] = {}
-    threshold = layout.match_threshold
-    for row in rows:
-        for cell in row.cells:
-            if not row.starts_here(cell) or not cell.text:
-                continue
-            for name, spec in layout.facts.items():
-                if name in facts:
-                    continue
-                label = cell.text if spec.contains else _head(cell.text)
-                if not matches(label, spec.labels, threshold, contains=spec.contains):
-                    continue
-                value, value_cell = _fact_value(row, cell, spec)
-                facts[name] = value
-                prov = provenance(row, value_cell)
-                if prov is not None:
-                    where[name] = prov
-                break
-    return facts, where
-
-
-def parse_goals(rows: list[GridRow], layout: Layout) -> dict[str, str]:
-    """The goals block: the texts under its 预期目标 and 实际完成情况 header cells."""
-    spec = layout.goals
-    if spec is None:
-        return {}
-    threshold = layout.match_threshold
-    for index, row in enumerate(rows[:-1]):
-        heads: dict[str, Cell] = {}
-        for cell in row.cells:
-            if not row.starts_here(cell) or len(match_key(cell.text)) > MAX_HEADER_LABEL:
-                continue
-            for name, labels in (("expected", spec.expected), ("actual", spec.actual)):
-                if name not in heads and matches(cell.text, labels, threshold):
-                    heads[name] = cell
-        if len(heads) < 2:
-            continue
-        below = rows[index + 1]
-        goals = {}
-        for name, head in heads.items():
-            under = [c for c in below.cells if c.bbox.x0 < head.bbox.x1 - 1 and c.bbox.x1 > head.bbox.x0 + 1
-                     and c.bbox.x0 >= head.bbox.x0 - 1]  # fmt: skip
-            goals[name] = under[0].text if under else ""
-        return goals
-    return {}
-
-
-def parse_grade(rows: list[GridRow], layout: Layout) -> tuple[str, Provenance | None]:
-    """The printed 自评等级: after its label in the same cell, or in the next cell."""
-    spec = layout.grade
-    if spec is None:
-        return "", None
-    for row in rows:
-        for cell in row.cells:
-            if not row.starts_here(cell) or not matches(_head(cell.text), spec.labels, layout.match_threshold):
-                continue
-            inline = cell.text[len(_head(cell.text)) + 1 :].strip()
-            if inline:
-                return grade_text(cell, inline), provenance(row, cell)
-            value_cell = _value_cell(row, cell)
-            if value_cell is not None:
-                return grade_text(value_cell, value_cell.text.strip()), provenance(row, value_cell)
-    return "", None
-
-
-def parse_total(section: Section | None, row: GridRow | None) -> tuple[float | None, float | None, Provenance | None]:
-    """(总分 分值, declared 得分, provenance of the declared score) from the 总分 row."""
-    if row is None:
-        return None, None, None
-    # the label cell is no number, even when OCR reads 总分 as 8分
-    label = (section.cell(row, "level1") if section else None) or (row.cells[0] if row.cells else None)
-    numbers = [(c, parse_number(c.text)) for c in row.cells if row.starts_here(c) and c is not label]
-    numbers = [(c, v) for c, v in numbers if v is not None]
-    total_max = None
-    declared_cell = section.cell(row, "score") if section else None
-    declared = parse_number(declared_cell.text) if declared_cell else None
-    if numbers:
-        total_max = numbers[0][1]
-        if declared is None and len(numbers) > 1:
-            declared_cell, declared = numbers[-1]
-    if declared_cell is not None and declared is None:
-        declared_cell = None
-    return total_max, declared, provenance(row, declared_cell)
-
-
-def find_year(texts: list[str]) -> int | None:
-    for text in texts:
-        year = parse_year(text) if "年度" in text else None
-        if year is None:
-            match = YEAR_PATTERN.search(text)
-            year = int(match.group(1)) if match and "年度" in text else None
-        if year:
-            return year
-    return None
-
-
-def _names(row: GridRow, labels: tuple[str, ...], layout: Layout) -> bool:
-    """Whether a cell starting in ``row`` is one of ``labels`` (before any colon)."""
-    return any(row.starts_here(c) and matches(_head(c.text), labels, layout.match_threshold)
-               for c in row.cells)
-
-
-def split_forms(rows: list[GridRow], layout: Layout) -> list[list[GridRow]]:
-    """The rows of each form of a file that holds several one after another. The next
-    form starts at a row naming the layout's ``form_starts_at`` fact after an indicator
-    header, or, should that label be missed (printed outside the table, misread), at an
-    indicator header after a total row: no form is lost behind another's total. The rows
-    between that total and that header go to the next form from the first one that is
-    in another table than the total (a 自评等级 row under the total stays)."""
-    if layout.form_starts_at is None:
-        return [rows]
-    labels = layout.facts[layout.form_starts_at].labels
-    forms: list[list[GridRow]] = [[]]
-    seen_header = False
-    total: GridRow | None = None
-    for row in rows:
-        is_header = header_columns(row, layout) is not None
-        if seen_header and _names(row, labels, layout):
-            forms.append([])
-            seen_header, total = False, None
-        elif total is not None and is_header:
-            current = forms[-1]
-            cut = current.index(total) + 1
-            while cut < len(current) and (current[cut].page, current[cut].table) == (total.page, total.table):
-                cut += 1
-            forms[-1], moved = current[:cut], current[cut:]
-            forms.append(moved)
-            seen_header, total = False, None
-        seen_header = seen_header or is_header
-        if seen_header and total is None and _names(row, layout.total.labels, layout):
-            total = row
-        forms[-1].append(row)
-    return [f for f in forms if f]
 
 
 def parse_form(rows: list[GridRow], layout: Layout, *, file: str, pages: int, method: str,

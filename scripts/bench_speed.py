@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -125,7 +126,7 @@ SCANNED_FILES = ("seed_haizhu_2021-200dpi.pdf", "dept_justice_2019-200dpi.pdf",
                  "dept_civil_2021-150dpi.pdf")  # fmt: skip
 
 
-def measure(tool: str, files: list[Path], repeat: int) -> dict[str, float]:
+def measure(tool: str, files: list[Path], repeat: int) -> dict[str, float | None]:
     """Per-page seconds of one tool (run inside this process)."""
     fn = TOOLS[tool]
     per_page: list[float] = []
@@ -177,7 +178,7 @@ def main() -> int:
             os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
         print(json.dumps(measure(args.child, files, args.repeat)))
         return 0
-    results = {}
+    results: dict[str, dict[str, Any]] = {}  # tool → measure() as read back from JSON
     for tool in args.tools.split(","):
         out = subprocess.run(
             [sys.executable, __file__, "--child", tool, "--repeat", str(args.repeat),

@@ -595,7 +595,7 @@ class Spec:
     numeric_only: bool = False  # local forms with 指标性质 / 度量单位 columns
 
 
-def pick_leaves(rng: random.Random, proj: Project, spec: Spec) -> list[tuple[str, tuple[str, ...]]]:
+def pick_leaves(rng: random.Random, proj: Project, spec: Spec) -> list[tuple[str, tuple[str, str, str, str, str, str]]]:
     items = [(k, it) for k, its in proj.leaves.items() for it in its
              if (G2[k][0] in spec.weights) and (not spec.numeric_only or it[1] in "≥≤=")]
     while len(items) > spec.n_leaves:
@@ -707,7 +707,7 @@ def build_form(spec: Spec) -> PForm:
     flat = [(it, lf) for it, (_a, _b, lf) in zip(items, _all(ordered))]
     cap = rng.choice([130, 160, 200, 200])
     exp = f"{proj.purpose}。"
-    bits = []
+    bits: list[str] = []
     for (_k, (nm, op, val, u, _ok, _m)), _lf in flat:
         t = target_text(random.Random(nm), op, val, u, y)
         t = t if op in ("date", "text") or t[0] in "≥≤不" else "达到" + t
@@ -864,15 +864,15 @@ def write_form(ws: Any, form: PForm, pad: float) -> None:
     for i, row in enumerate(FUND_ROWS):
         rr = r + 1 + i
         put(rr, 2, FUND_ROW_LABEL.get(row, row))
-        for (c1, c2), (c, _p) in zip(sp, f.columns):
-            val = f.values[row][c]
+        for (c1, c2), (fund_col, _p) in zip(sp, f.columns):
+            val = f.values[row][fund_col]
             if val is None:
                 put(rr, c1, "—", c2=c2)
-            elif c in MONEY_COLS:
+            elif fund_col in MONEY_COLS:
                 put(rr, c1, val, c2=c2, fmt="#,##0.00", align="right")
-            elif c == "执行率":
+            elif fund_col == "执行率":
                 put(rr, c1, round(val / 100, 6), c2=c2, fmt="0.00%")
-            elif c == "分值":
+            elif fund_col == "分值":
                 put(rr, c1, val, c2=c2, fmt="0")
             else:
                 put(rr, c1, val, c2=c2, fmt="0.00")
@@ -1306,7 +1306,7 @@ def make_notform(out: Path, work: Path, profile: Path) -> str:
     name = "notform_target_2023"
     rng = random.Random(210)
     proj = PROJECTS["sport"]
-    widths = [9, 10, 9, 9, 8, 9, 10, 14]
+    widths: list[float] = [9, 10, 9, 9, 8, 9, 10, 14]
     wb = Workbook()
     wb.properties.creator = "Administrator"
     ws = wb.active
@@ -1332,10 +1332,10 @@ def make_notform(out: Path, work: Path, profile: Path) -> str:
     total = rng.randint(200, 600) * 100
     fiscal = total - rng.randint(0, 30) * 100
     put(r, 1, "项目资金（万元）", c2=2, r2=r + 2)
-    for i, (lbl, val) in enumerate([("年度资金总额", total), ("其中：财政拨款", fiscal),
-                                    ("其他资金", total - fiscal)]):
+    for i, (lbl, amount) in enumerate([("年度资金总额", total), ("其中：财政拨款", fiscal),
+                                       ("其他资金", total - fiscal)]):
         put(r + i, 3, lbl, c2=5)
-        put(r + i, 6, val / 100, c2=8, fmt="#,##0.00")
+        put(r + i, 6, amount / 100, c2=8, fmt="#,##0.00")
     r += 3
     put(r, 1, "年度绩效目标", c2=2)
     put(r, 3, f"{proj.purpose}。全年举办群众性体育赛事不少于25项，参赛群众2万人次以上，"
@@ -1354,17 +1354,17 @@ def make_notform(out: Path, work: Path, profile: Path) -> str:
         for nm, op, val, u, _ok, _m in its:
             rows.setdefault(k, []).append((nm, target_text(rng, op, val, u, 2023)))
     by_l1: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {}
-    for k, its in rows.items():
-        by_l1.setdefault(G2[k][0], []).append((G2[k][1], its))
+    for k, targets in rows.items():
+        by_l1.setdefault(G2[k][0], []).append((G2[k][1], targets))
     for l1 in LEVEL1_ORDER:
         groups = by_l1.get(l1, [])
-        n1 = sum(len(its) for _g, its in groups)
+        n1 = sum(len(targets) for _g, targets in groups)
         if not n1:
             continue
         put(r, 1, l1, r2=r + n1 - 1)
-        for g, its in groups:
-            put(r, 2, g, r2=r + len(its) - 1)
-            for nm, t in its:
+        for g, targets in groups:
+            put(r, 2, g, r2=r + len(targets) - 1)
+            for nm, t in targets:
                 put(r, 3, nm, c2=5)
                 put(r, 6, t, c2=8)
                 r += 1

@@ -314,3 +314,19 @@ def test_json_names_never_collide(tmp_path: Path) -> None:
     paths = write_outputs(results, tmp_path)
     names = sorted(p.removeprefix("json/") for p in paths if p.startswith("json/"))
     assert names == ["a.1.pdf.json", "a.pdf.1.json", "a.pdf.2.json"]
+
+
+def test_text_that_would_run_as_a_formula_is_neutralised_in_csv_only(tmp_path: Path) -> None:
+    form = sample_form("f.pdf")
+    risky = ['=HYPERLINK("http://x")', "+86 20 1234", "-1+2", "@SUM(A1:A3)", "\tcmd", "\rcmd"]
+    for leaf, text in zip(form.indicators, risky):
+        leaf.target = text
+    form.indicators[0].actual, form.indicators[1].actual = "-2.5", "-"  # a number, a placeholder
+    write_outputs([FileResult("f.pdf", [form], 1.0)], tmp_path)
+    with open(tmp_path / "indicators.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    targets = [row["target"] for row in rows]
+    assert targets == ["'" + text for text in risky[: len(targets)]]
+    assert [row["actual"] for row in rows][:2] == ["-2.5", "-"]
+    document = json.loads((tmp_path / "json" / "f.json").read_text(encoding="utf-8"))
+    assert [leaf["target"] for leaf in document["indicators"]] == risky[: len(targets)]

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import FileResult, Form, Provenance
+from .cells import spreadsheet_safe
 
 SCHEMA_VERSION = 1
 
@@ -241,9 +242,14 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def _csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV: floats without noise, text that would run as a formula in a
+    spreadsheet neutralised (``cells.spreadsheet_safe``)."""
     floats = frame.select_dtypes(include="float").columns
+    texts = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     rounded = frame.copy()
     rounded[floats] = rounded[floats].round(CSV_FLOAT_DECIMALS)
+    for column in texts:
+        rounded[column] = rounded[column].map(spreadsheet_safe)
     return rounded.to_csv(index=False, lineterminator="\n")
 
 

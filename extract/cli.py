@@ -6,6 +6,7 @@ Exit codes:
   2  usage error, no input found, or no input could be converted
   3  with --strict: everything converted but some forms have findings
   4  a layout file is invalid, or --layout names no layout
+  130  stopped with Ctrl-C; the outputs hold every file finished so far
 """
 
 from __future__ import annotations
@@ -14,17 +15,15 @@ import argparse
 import logging
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from .batch import Job, run_archive
 from .errors import LayoutError
 from .forms.layouts import get_layout, load_layouts
-from .model import DEFAULT_DPI
-from .output.export import FileResult, write_outputs
-from .pipeline import Options, process_file
+from .model import DEFAULT_DPI, Options
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_FINDINGS = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C: what was done is kept
 # Libraries whose warnings are noise to a user (pdfminer warns once per glyph of a font
 # without a bounding box: about 190 lines for three PDFs printed by Chromium). They are
 # shown from -vv on.
@@ -45,22 +44,6 @@ def collect_inputs(inputs: list[str]) -> list[tuple[Path, str]]:
         else:
             found.append((path, item))
     return found
-
-
-def run_batch(jobs: list[tuple[Path, str]], options: Options, workers: int) -> list[FileResult]:
-    """Convert every file; one bad file (or a crashed worker) never stops the others."""
-    if workers <= 1 or len(jobs) <= 1:
-        return [process_file(path, options, name) for path, name in jobs]
-    results: dict[str, FileResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(process_file, path, options, name): name for path, name in jobs}
-        for future in as_completed(futures):
-            name = futures[future]
-            try:
-                results[name] = future.result()
-            except BrokenProcessPool as exc:
-                results[name] = FileResult(name, [], 0.0, f"{name}: worker crashed ({exc})")
-    return [results[name] for _, name in jobs]
 
 
 def configure_logging(verbosity: int) -> None:
@@ -108,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--pages", type=parse_pages, help="pages to read, e.g. 1-3,5 (default: all)")
     ex.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug images here")
     ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
+    ex.add_argument("--timeout", type=float, metavar="SECONDS",
+                    help="fail a file that takes longer than this (default: no limit)")
+    ex.add_argument("--force", action="store_true",
+                    help="read every file again, even those unchanged since the last run")
     ex.add_argument("--strict", action="store_true", help="exit 3 when any form has findings")
     ex.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     ex.add_argument("-v", "--verbose", action="count", default=0,
@@ -159,22 +146,29 @@ def main(argv: list[str] | None = None) -> int:
     workers = args.jobs or min(os.cpu_count() or 1, len(jobs))
     # OCR threads per worker: the cores left to each (one file alone gets them all)
     os.environ.setdefault("SELFEVAL_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
-    results = run_batch(jobs, options, workers)
     try:
-        paths = write_outputs(results, args.output)
+        report = run_archive([Job(path, name) for path, name in jobs], options, args.output,
+                             workers=workers, timeout=args.timeout, force=args.force, quiet=args.quiet)
     except OSError as exc:
         print(f"error: {args.output}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_NOTHING
+    results = report.results
     failed = [r for r in results if r.status == "failed"]
     flagged = [r for r in results if r.status == "flagged"]
     for result in failed:
         print(f"error: {result.error}", file=sys.stderr)
     if not args.quiet:
         ok = len(results) - len(failed) - len(flagged)
+        notes = [f"{report.unchanged} unchanged, not read again"] if report.unchanged else []
+        notes += [f"{len(report.dropped)} gone from the archive, dropped"] if report.dropped else []
+        notes += ["stopped: the outputs hold the files finished so far"] if report.interrupted else []
         print(
             f"{len(results)} file(s): {ok} ok, {len(flagged)} flagged, {len(failed)} failed"
-            f" → {paths.get('summary', args.output)}"
+            + (f" ({'; '.join(notes)})" if notes else "")
+            + f" → {report.paths.get('summary', args.output)}"
         )
+    if report.interrupted:
+        return EXIT_INTERRUPTED
     if len(failed) == len(results):
         return EXIT_NOTHING
     if failed:

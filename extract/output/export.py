@@ -176,6 +176,7 @@ def form_to_json(form: Form) -> dict[str, Any]:
         "goals": dict(form.goals),
         "facts": dict(form.facts),
         "budget": [asdict(cell) for cell in form.budget],
+        "budget_counts": form.budget_counts,
         "budget_max": form.budget_max,
         "budget_score": form.budget_score,
         "indicators": [{"path": leaf.path, **asdict(leaf)} for leaf in form.indicators],
@@ -230,7 +231,7 @@ def json_names(results: list[FileResult]) -> list[tuple[Form, str]]:
 # ----------------------------------------------------------------------------- write
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary sibling, then rename over ``path``."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -271,13 +272,17 @@ def write_outputs(results: list[FileResult], outdir: Path) -> dict[str, Path]:
     paths: dict[str, Path] = {}
     for key, frame in frames.items():
         path = outdir / CSV_NAMES[key]
-        _write_atomic(path, _csv_text(frame))
+        write_atomic(path, _csv_text(frame))
         paths[key] = path
     if forms:
         (outdir / JSON_DIR).mkdir(exist_ok=True)
     for form, name in json_names(results):
         path = outdir / JSON_DIR / name
         text = json.dumps(form_to_json(form), ensure_ascii=False, indent=2)
-        _write_atomic(path, text + "\n")
+        write_atomic(path, text + "\n")
         paths[f"{JSON_DIR}/{name}"] = path
+    written = {path.name for path in paths.values()}
+    for stale in (outdir / JSON_DIR).glob("*.json"):  # a file gone, or read into other forms
+        if stale.name not in written:
+            stale.unlink()
     return paths

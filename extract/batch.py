@@ -1,0 +1,145 @@
+"""A batch over an archive that survives it: workers that die or hang cost only their own
+file, a re-run reads only what is new or changed, Ctrl-C keeps what is done.
+
+Each file is read in a worker process of a ``pebble`` pool. A worker that dies (killed
+for memory, say) is replaced and its file tried once more in a fresh worker; a file that
+kills its worker twice, or runs past ``--timeout``, is failed with that reason and the
+batch goes on. Each file's result is kept as a record in the output folder as soon as it
+is in (``output.records``); the combined outputs are rebuilt from the records at the
+end, also after Ctrl-C, so they always hold every file finished so far."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+from tqdm import tqdm
+
+from .forms.layouts import LAYOUT_DIRS_ENV, shipped_layout_dir
+from .model import FileResult, Options
+from .output.export import write_outputs
+from .output.records import drop_record, file_digest, options_key, read_records, write_record
+from .pipeline import process_file
+
+try:
+    VERSION = metadata.version("selfeval")
+except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+    VERSION = "unknown"
+# How often a file may take its worker down before it is failed (the first time may be
+# another file's memory pressure, the second is its own).
+ATTEMPTS = 2
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input file and its name in the outputs."""
+
+    path: Path
+    name: str
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: every file's result (read now or kept from before), how many were
+    read, how many were unchanged, the files gone from the archive, and whether it was
+    stopped."""
+
+    results: list[FileResult]
+    read: int = 0
+    unchanged: int = 0
+    dropped: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    paths: dict[str, Path] = field(default_factory=dict)
+
+
+def layout_files(options: Options) -> list[Path]:
+    """Every layout file a run may read (shipped, ``--layouts`` and $SELFEVAL_LAYOUTS)."""
+    folders = [shipped_layout_dir(), *options.layout_dirs]
+    folders += [Path(p) for p in os.environ.get(LAYOUT_DIRS_ENV, "").split(os.pathsep) if p]
+    return sorted(path for folder in folders if folder.is_dir() for path in folder.glob("*.toml"))
+
+
+def _failed(job: Job, reason: str, seconds: float = 0.0) -> FileResult:
+    return FileResult(job.name, [], seconds, f"{job.path}: {reason}")
+
+
+def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int,
+              timeout: float | None) -> Iterator[tuple[str, FileResult]]:
+    """Each file's result (with its content digest) as it comes in, from a pool of
+    ``workers`` processes."""
+    with ProcessPool(max_workers=max(1, workers)) as pool:
+        pending: dict[Future[FileResult], tuple[Job, str, int]] = {}
+        try:
+            for job, digest in todo:
+                scheduled = pool.schedule(process_file, args=(job.path, options, job.name), timeout=timeout)
+                pending[scheduled] = (job, digest, 1)
+            while pending:
+                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                for finished in done:
+                    job, digest, attempt = pending.pop(finished)
+                    try:
+                        result = finished.result()
+                    except TimeoutError:
+                        result = _failed(job, f"timed out after {timeout:g} s", timeout or 0.0)
+                    except ProcessExpired:
+                        if attempt < ATTEMPTS:
+                            again = pool.schedule(process_file, args=(job.path, options, job.name),
+                                                  timeout=timeout)
+                            pending[again] = (job, digest, attempt + 1)
+                            continue
+                        result = _failed(job, f"worker crashed ({ATTEMPTS} times)")
+                    except Exception as exc:  # a bug in a worker must not stop the batch
+                        result = _failed(job, f"internal error ({type(exc).__name__}: {exc})")
+                    yield digest, result
+        except BaseException:
+            pool.stop()  # Ctrl-C or an error of the batch itself: no worker outlives it
+            raise
+
+
+def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int = 1,
+                timeout: float | None = None, force: bool = False, quiet: bool = False) -> BatchReport:
+    """Convert ``jobs`` into ``outdir``, resuming: a file whose content, options, layouts
+    and selfeval version match its record is not read again (``force`` reads all). Records
+    of files no longer among ``jobs`` are dropped. The combined outputs are rebuilt from
+    the records at the end, whatever happened."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    key = options_key(options, layout_files(options), VERSION)
+    records = read_records(outdir)
+    names = {job.name for job in jobs}
+    report = BatchReport(results=[], dropped=sorted(set(records) - names))
+    for name in report.dropped:
+        drop_record(outdir, name)
+    todo: list[tuple[Job, str]] = []
+    for job in jobs:
+        digest = file_digest(job.path)
+        record = records.get(job.name)
+        if not force and digest and record is not None and (record.digest, record.key) == (digest, key):
+            report.unchanged += 1
+        else:
+            todo.append((job, digest))
+    bar = tqdm(total=len(todo), unit="file", disable=quiet or not sys.stderr.isatty() or not todo,
+               dynamic_ncols=True)
+    pages = failures = 0
+    try:
+        for digest, result in _read_all(todo, options, workers, timeout):
+            write_record(outdir, result, digest, key)
+            report.read += 1
+            pages += sum(form.pages for form in result.forms)
+            failures += result.status == "failed"
+            bar.set_postfix(pages=pages, failed=failures, refresh=False)
+            bar.update()
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        bar.close()
+        kept = read_records(outdir)
+        report.results = [kept[job.name].result() for job in jobs if job.name in kept]
+        report.paths = write_outputs(report.results, outdir)
+    return report

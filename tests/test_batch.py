@@ -1,0 +1,121 @@
+"""Batches over an archive, end to end through the CLI: a re-run reads only what changed
+and gives the same outputs, a file gone is dropped, a worker killed mid-file costs
+nothing, a file past --timeout fails alone, a batch killed midway resumes to the same
+outputs as one that was not."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from extract.cli import main
+from scripts.compare_outputs import differences
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+TEXT_FILES = ["exported/dept_justice_2019.pdf", "project/proj_mof_2023.pdf", "project/proj_multi_2023.pdf",
+              "project/notform_target_2023.pdf", "bad/corrupt.pdf", "bad/empty.pdf"]  # fmt: skip
+SCANS = ["scanned/proj_mof_2023-200dpi.pdf", "scanned/proj_word_2022-200dpi.pdf",
+         "scanned/dept_justice_2019-200dpi.pdf"]  # fmt: skip
+
+
+def archive(folder: Path, names: list[str]) -> Path:
+    for name in names:
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / name, target)
+    return folder
+
+
+def cli(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "SELFEVAL_OCR_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "extract", "extract", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def summary_rows(out: Path) -> list[str]:
+    return (out / "summary.csv").read_text(encoding="utf-8").splitlines()[1:]
+
+
+def summary(out: Path) -> list[dict[str, str]]:
+    with open(out / "summary.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.samples
+def test_a_rerun_reads_only_what_changed_and_gives_the_same_outputs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inbox, out = archive(tmp_path / "in", TEXT_FILES), tmp_path / "out"
+    assert main(["extract", str(inbox), "-o", str(out), "-j", "2"]) == 1  # bad files among them
+    first = tmp_path / "first"
+    shutil.copytree(out, first)
+    capsys.readouterr()
+    main(["extract", str(inbox), "-o", str(out), "-j", "2"])
+    assert "(6 unchanged, not read again)" in capsys.readouterr().out
+    assert differences(first, out) == []  # timings included: nothing was read again
+    shutil.copy(SAMPLES / "project" / "proj_local_2024.pdf", inbox / "project" / "proj_mof_2023.pdf")
+    (inbox / "bad" / "empty.pdf").unlink()
+    main(["extract", str(inbox), "-o", str(out), "-j", "2"])
+    said = capsys.readouterr().out
+    assert "4 unchanged, not read again; 1 gone from the archive, dropped" in said
+    rows = summary_rows(out)
+    assert not any(row.startswith("bad/empty.pdf") for row in rows)
+    assert any(row.startswith("project/proj_mof_2023.pdf") and ",flagged," in row for row in rows)
+    assert main(["extract", str(inbox), "-o", str(out), "--force", "-q"]) == 1
+
+
+@pytest.mark.ocr
+def test_a_file_past_its_time_limit_fails_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inbox = archive(tmp_path / "in", ["exported/dept_justice_2019.pdf", SCANS[0]])
+    out = tmp_path / "out"
+    assert main(["extract", str(inbox), "-o", str(out), "-j", "2", "--timeout", "0.5"]) == 1
+    err = capsys.readouterr().err
+    assert "proj_mof_2023-200dpi.pdf: timed out after 0.5 s" in err
+    assert any(row.startswith("exported/dept_justice_2019.pdf,1,dept_overall") for row in summary_rows(out))
+
+
+def workers_of(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in found]
+
+
+@pytest.mark.ocr
+def test_a_worker_killed_mid_file_costs_nothing(tmp_path: Path) -> None:
+    inbox, out = archive(tmp_path / "in", SCANS), tmp_path / "out"
+    run = cli(str(inbox), "-o", str(out), "-j", "2")
+    deadline = time.monotonic() + 60
+    while len(workers_of(run.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2.0)  # both workers are reading a scan now
+    victim = max(workers_of(run.pid))
+    os.kill(victim, signal.SIGKILL)
+    _, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err
+    rows = summary(out)
+    assert len(rows) == 3 and all(row["status"] in ("ok", "flagged") and row["form_type"] for row in rows)
+
+
+@pytest.mark.ocr
+def test_a_batch_killed_midway_resumes_to_the_same_outputs(tmp_path: Path) -> None:
+    inbox = archive(tmp_path / "in", SCANS + TEXT_FILES[:3])
+    whole, broken = tmp_path / "whole", tmp_path / "broken"
+    assert cli(str(inbox), "-o", str(whole), "-j", "2").wait(timeout=300) == 0
+    run = cli(str(inbox), "-o", str(broken), "-j", "2")
+    time.sleep(6.0)  # the text files are done, the scans are being read
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=30)
+    for pid in workers_of(run.pid):  # orphans of the killed parent, if any
+        os.kill(pid, signal.SIGKILL)
+    assert cli(str(inbox), "-o", str(broken), "-j", "2").wait(timeout=300) == 0
+    # every output is the same but for timings (the records keep each file's seconds)
+    assert [d for d in differences(whole, broken) if not d.startswith("results/")] == []
+    assert sorted(p.name for p in (broken / "results").iterdir()) == sorted(
+        p.name for p in (whole / "results").iterdir())

@@ -21,6 +21,7 @@ from .batch import Job, run_archive
 from .errors import LayoutError
 from .forms.layouts import get_layout, load_layouts
 from .model import DEFAULT_DPI, Options
+from .output.export import SCHEMA_FILE
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_FINDINGS = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: what was done is kept
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     ex.add_argument("-v", "--verbose", action="count", default=0,
                     help="log progress (-v) and details, library warnings included (-vv)")
+    sub.add_parser("schema", help="print the JSON Schema of the per-form JSON documents")
     ls = sub.add_parser("layouts", help="list the installed layouts (form families)")
     ls.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
                     help="also a folder of your own layout files (repeatable)")
@@ -122,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "layouts":
         return list_layouts(args.layouts)
+    if args.command == "schema":
+        print(SCHEMA_FILE.read_text(encoding="utf-8"), end="")
+        return EXIT_OK
     configure_logging(args.verbose)
     try:  # a broken layout file or an unknown --layout is a configuration error: said once
         load_layouts(args.layouts)

@@ -16,6 +16,8 @@ from ..model import FileResult, Form, Provenance
 from .cells import spreadsheet_safe
 
 SCHEMA_VERSION = 1
+# The JSON Schema of a form document (``selfeval schema`` prints it).
+SCHEMA_FILE = Path(__file__).with_name("form.schema.json")
 
 INDICATOR_COLUMNS = [
     "file", "form", "form_type", "unit_name", "year", "level1", "level1_max", "level2",

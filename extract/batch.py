@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from .forms.layouts import LAYOUT_DIRS_ENV, shipped_layout_dir
 from .model import FileResult, Options
-from .output.export import write_outputs
+from .output.export import DEFAULT_FORMATS, write_outputs
 from .output.records import drop_record, file_digest, options_key, read_records, write_record
 from .pipeline import process_file
 
@@ -103,7 +103,8 @@ def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int,
 
 
 def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int = 1,
-                timeout: float | None = None, force: bool = False, quiet: bool = False) -> BatchReport:
+                timeout: float | None = None, force: bool = False, quiet: bool = False,
+                formats: tuple[str, ...] = DEFAULT_FORMATS, excel_csv: bool = False) -> BatchReport:
     """Convert ``jobs`` into ``outdir``, resuming: a file whose content, options, layouts
     and selfeval version match its record is not read again (``force`` reads all). Records
     of files no longer among ``jobs`` are dropped. The combined outputs are rebuilt from
@@ -141,5 +142,5 @@ def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int
         bar.close()
         kept = read_records(outdir)
         report.results = [kept[job.name].result() for job in jobs if job.name in kept]
-        report.paths = write_outputs(report.results, outdir)
+        report.paths = write_outputs(report.results, outdir, formats, excel_csv=excel_csv)
     return report

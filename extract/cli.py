@@ -12,6 +12,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import sys
@@ -21,7 +22,7 @@ from .batch import Job, run_archive
 from .errors import LayoutError
 from .forms.layouts import get_layout, load_layouts
 from .model import DEFAULT_DPI, Options
-from .output.export import SCHEMA_FILE
+from .output.export import DEFAULT_FORMATS, FORMATS, SCHEMA_FILE
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_FINDINGS = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: what was done is kept
@@ -71,6 +72,30 @@ def parse_pages(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(pages)))
 
 
+# The library each optional output needs, and the extra that installs it.
+FORMAT_NEEDS = {"xlsx": ("openpyxl", "excel"), "parquet": ("pyarrow", "parquet")}
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``csv,xlsx`` → ("csv", "xlsx"); an unknown name is a usage error."""
+    names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        shown = ", ".join(unknown) or repr(text)
+        raise argparse.ArgumentTypeError(f"unknown format {shown}; known: {', '.join(FORMATS)}")
+    return names
+
+
+def missing_library(formats: tuple[str, ...]) -> str:
+    """A one-line reason when an asked-for output's library is not installed, else ""."""
+    for name in formats:
+        if name in FORMAT_NEEDS:
+            module, extra = FORMAT_NEEDS[name]
+            if importlib.util.find_spec(module) is None:
+                return f"--format {name} needs {module}: pip install 'selfeval[{extra}]'"
+    return ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="selfeval",
@@ -94,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     ex.add_argument("--timeout", type=float, metavar="SECONDS",
                     help="fail a file that takes longer than this (default: no limit)")
+    ex.add_argument("--format", dest="formats", type=parse_formats, default=DEFAULT_FORMATS,
+                    metavar="LIST", help=f"outputs, of {','.join(FORMATS)} (default: csv,json)")
+    ex.add_argument("--excel-csv", action="store_true",
+                    help="start the CSV files with a BOM, so that Excel reads their Chinese text")
     ex.add_argument("--force", action="store_true",
                     help="read every file again, even those unchanged since the last run")
     ex.add_argument("--strict", action="store_true", help="exit 3 when any form has findings")
@@ -135,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     except LayoutError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    missing = missing_library(args.formats)
+    if missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return EXIT_NOTHING
     jobs = collect_inputs(args.inputs)
     if not jobs:
         print("error: no input files found", file=sys.stderr)
@@ -153,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SELFEVAL_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
     try:
         report = run_archive([Job(path, name) for path, name in jobs], options, args.output,
-                             workers=workers, timeout=args.timeout, force=args.force, quiet=args.quiet)
+                             workers=workers, timeout=args.timeout, force=args.force, quiet=args.quiet,
+                             formats=args.formats, excel_csv=args.excel_csv)
     except OSError as exc:
         print(f"error: {args.output}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_NOTHING

@@ -256,12 +256,22 @@ def _csv_text(frame: pd.DataFrame) -> str:
     return rounded.to_csv(index=False, lineterminator="\n")
 
 
-def write_outputs(results: list[FileResult], outdir: Path) -> dict[str, Path]:
-    """Write the four CSV files and one JSON per parsed file into ``outdir``.
+FORMATS = ("csv", "json", "xlsx", "parquet")
+DEFAULT_FORMATS = ("csv", "json")
+WORKBOOK_NAME = "selfeval.xlsx"
+PARQUET_DIR = "parquet"
+# Written first in a CSV for Excel, which reads UTF-8 without it as the local code page.
+BOM = "\ufeff"
 
-    Returns the written paths keyed ``indicators``, ``budget``, ``findings``,
-    ``summary`` and ``json/<name>.json`` for each JSON document.
-    """
+
+def write_outputs(results: list[FileResult], outdir: Path, formats: tuple[str, ...] = DEFAULT_FORMATS,
+                  *, excel_csv: bool = False) -> dict[str, Path]:
+    """Write the combined outputs of ``results`` into ``outdir`` in ``formats``: the four
+    CSV files (with a BOM for Excel when ``excel_csv``), one JSON document per form, one
+    workbook, and one Parquet file per table.
+
+    Returns the written paths keyed ``indicators``, ``budget``, ``findings``, ``summary``
+    (CSV), ``json/<name>.json``, ``xlsx`` and ``parquet/<table>``."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     forms = [form for result in results for form in result.forms]
@@ -272,11 +282,33 @@ def write_outputs(results: list[FileResult], outdir: Path) -> dict[str, Path]:
         "summary": summary_frame(results),
     }
     paths: dict[str, Path] = {}
-    for key, frame in frames.items():
-        path = outdir / CSV_NAMES[key]
-        write_atomic(path, _csv_text(frame))
-        paths[key] = path
-    if forms:
+    if "csv" in formats:
+        for key, frame in frames.items():
+            path = outdir / CSV_NAMES[key]
+            write_atomic(path, (BOM if excel_csv else "") + _csv_text(frame))
+            paths[key] = path
+    if "json" in formats:
+        paths.update(_write_json(results, outdir))
+    if "xlsx" in formats:
+        from .workbook import write_workbook
+
+        write_workbook(frames, results, outdir / WORKBOOK_NAME)
+        paths["xlsx"] = outdir / WORKBOOK_NAME
+    if "parquet" in formats:
+        (outdir / PARQUET_DIR).mkdir(exist_ok=True)
+        for key, frame in frames.items():
+            path = outdir / PARQUET_DIR / f"{key}.parquet"
+            temporary = path.with_name(f".{path.name}.tmp")
+            frame.to_parquet(temporary, index=False)
+            temporary.replace(path)
+            paths[f"{PARQUET_DIR}/{key}"] = path
+    return paths
+
+
+def _write_json(results: list[FileResult], outdir: Path) -> dict[str, Path]:
+    """One JSON document per form; documents of earlier runs that no form has are removed."""
+    paths: dict[str, Path] = {}
+    if any(result.forms for result in results):
         (outdir / JSON_DIR).mkdir(exist_ok=True)
     for form, name in json_names(results):
         path = outdir / JSON_DIR / name

@@ -7,21 +7,42 @@ from pathlib import Path
 
 import pandas as pd
 
-from .model import Form
-from .output.export import budget_frame, findings_frame, form_to_json, indicators_frame
+from .batch import Job, collect_inputs, read_files
+from .model import FileResult, Form
+from .output.export import (
+    budget_frame,
+    findings_frame,
+    form_to_json,
+    indicators_frame,
+    summary_frame,
+)
 from .pipeline import Options, read_document, read_form
 
-__all__ = ["Options", "read_form", "read_document", "read_forms", "to_frames", "form_to_json"]
+__all__ = ["Options", "read_form", "read_document", "read_folder", "read_forms", "to_frames", "form_to_json"]
 
 
-def to_frames(forms: Form | Iterable[Form]) -> dict[str, pd.DataFrame]:
-    """The indicators, budget and findings tables of one or more forms, as in the CSVs."""
-    items = [forms] if isinstance(forms, Form) else list(forms)
-    return {
-        "indicators": indicators_frame(items),
-        "budget": budget_frame(items),
-        "findings": findings_frame(items),
+def to_frames(items: Form | FileResult | Iterable[Form | FileResult]) -> dict[str, pd.DataFrame]:
+    """The tables of the CSVs for forms or file results: indicators, budget and findings,
+    and summary when given file results (failed files included)."""
+    given = [items] if isinstance(items, Form | FileResult) else list(items)
+    results = [item for item in given if isinstance(item, FileResult)]
+    forms = [item for item in given if isinstance(item, Form)]
+    forms += [form for result in results for form in result.forms]
+    frames = {
+        "indicators": indicators_frame(forms),
+        "budget": budget_frame(forms),
+        "findings": findings_frame(forms),
     }
+    if results:
+        frames["summary"] = summary_frame(results)
+    return frames
+
+
+def read_folder(*inputs: str | Path, options: Options | None = None, jobs: int = 1) -> list[FileResult]:
+    """Every file under the folders (and files) given, read by ``jobs`` processes; never
+    raises for one file's problem (its result says it). Named as the CLI names them."""
+    found = [Job(path, name) for path, name in collect_inputs(list(inputs))]
+    return read_files(found, options or Options(), workers=jobs)
 
 
 def read_forms(paths: Iterable[str | Path], options: Options | None = None) -> list[Form]:

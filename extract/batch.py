@@ -31,6 +31,7 @@ try:
     VERSION = metadata.version("selfeval")
 except metadata.PackageNotFoundError:  # run from a source tree that is not installed
     VERSION = "unknown"
+INPUT_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # How often a file may take its worker down before it is failed (the first time may be
 # another file's memory pressure, the second is its own).
 ATTEMPTS = 2
@@ -63,6 +64,31 @@ def layout_files(options: Options) -> list[Path]:
     folders = [shipped_layout_dir(), *options.layout_dirs]
     folders += [Path(p) for p in os.environ.get(LAYOUT_DIRS_ENV, "").split(os.pathsep) if p]
     return sorted(path for folder in folders if folder.is_dir() for path in folder.glob("*.toml"))
+
+
+def collect_inputs(inputs: list[str | Path]) -> list[tuple[Path, str]]:
+    """(path, name in the output) for each input file; folders are searched recursively and
+    their files named relative to the folder. Missing paths are kept (they fail later)."""
+    found: list[tuple[Path, str]] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES:
+                    found.append((child, child.relative_to(path).as_posix()))
+        else:
+            found.append((path, str(item)))
+    return found
+
+
+def read_files(jobs: list[Job], options: Options, *, workers: int = 1,
+               timeout: float | None = None) -> list[FileResult]:
+    """Every file's result, in the order of ``jobs``, read by ``workers`` processes (in
+    this process for one): no output folder, nothing kept."""
+    if workers <= 1 and timeout is None:
+        return [process_file(job.path, options, job.name) for job in jobs]
+    by_name = {result.file: result for _, result in _read_all([(j, "") for j in jobs], options, workers, timeout)}
+    return [by_name[job.name] for job in jobs]
 
 
 def _failed(job: Job, reason: str, seconds: float = 0.0) -> FileResult:

@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from .batch import Job, run_archive
+from .batch import Job, collect_inputs, run_archive
 from .errors import LayoutError
 from .forms.layouts import get_layout, load_layouts
 from .model import DEFAULT_DPI, Options
@@ -30,22 +30,6 @@ EXIT_INTERRUPTED = 130  # Ctrl-C: what was done is kept
 # without a bounding box: about 190 lines for three PDFs printed by Chromium). They are
 # shown from -vv on.
 QUIET_LIBRARIES = ("pdfminer", "pdfplumber", "PIL", "openvino", "onnxruntime", "RapidOCR")
-INPUT_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-
-
-def collect_inputs(inputs: list[str]) -> list[tuple[Path, str]]:
-    """(path, name in the output) for each input file; folders are searched recursively and
-    their files named relative to the folder. Missing paths are kept (they fail later)."""
-    found: list[tuple[Path, str]] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES:
-                    found.append((child, child.relative_to(path).as_posix()))
-        else:
-            found.append((path, item))
-    return found
 
 
 def configure_logging(verbosity: int) -> None:

@@ -73,3 +73,13 @@ def test_a_missing_library_is_named_before_any_file_is_read(monkeypatch: pytest.
     assert missing_library(("csv", "parquet")).startswith("--format parquet needs no_such_module_xyz")
     assert main(["extract", str(tmp_path), "-o", str(tmp_path / "o"), "--format", "parquet"]) == 2
     assert "pip install 'selfeval[parquet]'" in capsys.readouterr().err
+
+
+@pytest.mark.samples
+def test_a_folder_into_dataframes_in_three_lines() -> None:
+    from extract import read_folder, to_frames
+
+    results = read_folder(ROOT / "samples" / "project", jobs=2)
+    frames = to_frames(results)
+    assert len(frames["indicators"]) == 127 and set(frames["summary"]["status"]) == {"ok", "flagged", "failed"}
+    assert list(frames["summary"]["form"].dropna()) == [1, 1, 1, 1, 1, 1, 2, 3, 1]

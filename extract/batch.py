@@ -130,11 +130,13 @@ def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int,
 
 def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int = 1,
                 timeout: float | None = None, force: bool = False, quiet: bool = False,
-                formats: tuple[str, ...] = DEFAULT_FORMATS, excel_csv: bool = False) -> BatchReport:
+                formats: tuple[str, ...] = DEFAULT_FORMATS, excel_csv: bool = False,
+                database: str | None = None) -> BatchReport:
     """Convert ``jobs`` into ``outdir``, resuming: a file whose content, options, layouts
     and selfeval version match its record is not read again (``force`` reads all). Records
     of files no longer among ``jobs`` are dropped. The combined outputs are rebuilt from
-    the records at the end, whatever happened."""
+    the records at the end, whatever happened, and into ``database`` (a SQLAlchemy URL)
+    when one is given."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     key = options_key(options, layout_files(options), VERSION)
@@ -169,4 +171,8 @@ def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int
         kept = read_records(outdir)
         report.results = [kept[job.name].result() for job in jobs if job.name in kept]
         report.paths = write_outputs(report.results, outdir, formats, excel_csv=excel_csv)
+        if database:
+            from .output.database import write_database
+
+            write_database(database, report.results, report.dropped)
     return report

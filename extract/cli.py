@@ -57,7 +57,8 @@ def parse_pages(text: str) -> tuple[int, ...]:
 
 
 # The library each optional output needs, and the extra that installs it.
-FORMAT_NEEDS = {"xlsx": ("openpyxl", "excel"), "parquet": ("pyarrow", "parquet")}
+FORMAT_NEEDS = {"xlsx": ("openpyxl", "excel"), "parquet": ("pyarrow", "parquet"),
+                "db": ("sqlalchemy", "db")}
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -70,13 +71,21 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return names
 
 
+def database_url(args: argparse.Namespace) -> str | None:
+    """The --db URL; --db alone is a SQLite file in the output folder."""
+    if args.db is None:
+        return None
+    return args.db or f"sqlite:///{(args.output / 'selfeval.sqlite').resolve()}"
+
+
 def missing_library(formats: tuple[str, ...]) -> str:
     """A one-line reason when an asked-for output's library is not installed, else ""."""
     for name in formats:
         if name in FORMAT_NEEDS:
             module, extra = FORMAT_NEEDS[name]
             if importlib.util.find_spec(module) is None:
-                return f"--format {name} needs {module}: pip install 'selfeval[{extra}]'"
+                option = "--db" if name == "db" else f"--format {name}"
+                return f"{option} needs {module}: pip install 'selfeval[{extra}]'"
     return ""
 
 
@@ -107,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                     metavar="LIST", help=f"outputs, of {','.join(FORMATS)} (default: csv,json)")
     ex.add_argument("--excel-csv", action="store_true",
                     help="start the CSV files with a BOM, so that Excel reads their Chinese text")
+    ex.add_argument("--db", nargs="?", const="", metavar="URL",
+                    help="also write the tables into this database (SQLAlchemy URL); --db alone: "
+                         "sqlite:///OUT/selfeval.sqlite")
     ex.add_argument("--force", action="store_true",
                     help="read every file again, even those unchanged since the last run")
     ex.add_argument("--strict", action="store_true", help="exit 3 when any form has findings")
@@ -148,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     except LayoutError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    missing = missing_library(args.formats)
+    missing = missing_library(args.formats + (("db",) if args.db is not None else ()))
     if missing:
         print(f"error: {missing}", file=sys.stderr)
         return EXIT_NOTHING
@@ -171,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = run_archive([Job(path, name) for path, name in jobs], options, args.output,
                              workers=workers, timeout=args.timeout, force=args.force, quiet=args.quiet,
-                             formats=args.formats, excel_csv=args.excel_csv)
+                             formats=args.formats, excel_csv=args.excel_csv, database=database_url(args))
     except OSError as exc:
         print(f"error: {args.output}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_NOTHING

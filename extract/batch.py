@@ -128,15 +128,47 @@ def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int,
             raise
 
 
+def _read_on_dask(todo: list[tuple[Job, str]], options: Options, address: str,
+                  workers: int) -> Iterator[tuple[str, FileResult]]:
+    """The same per-file tasks on Dask distributed: a local cluster of ``workers``
+    single-threaded worker processes (``address`` "local") or an existing scheduler
+    (``tcp://host:port``) whose workers see the archive at the same paths. A task whose
+    worker dies is run once more by Dask; a second death fails the file."""
+    from distributed import Client, LocalCluster, as_completed
+    from distributed.scheduler import KilledWorker
+
+    cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                           dashboard_address=None) if address == "local" else None
+    client = Client(cluster if cluster is not None else address)
+    try:
+        futures = {client.submit(process_file, job.path, options, job.name, key=f"selfeval-{i}",
+                                 retries=ATTEMPTS - 1, pure=False): (job, digest)
+                   for i, (job, digest) in enumerate(todo)}  # fmt: skip
+        for future in as_completed(futures):
+            job, digest = futures[future]
+            try:
+                result = future.result()
+            except KilledWorker:
+                result = _failed(job, f"worker crashed ({ATTEMPTS} times)")
+            except Exception as exc:
+                result = _failed(job, f"internal error ({type(exc).__name__}: {exc})")
+            yield digest, result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int = 1,
                 timeout: float | None = None, force: bool = False, quiet: bool = False,
                 formats: tuple[str, ...] = DEFAULT_FORMATS, excel_csv: bool = False,
-                database: str | None = None) -> BatchReport:
+                database: str | None = None, dask: str | None = None) -> BatchReport:
     """Convert ``jobs`` into ``outdir``, resuming: a file whose content, options, layouts
     and selfeval version match its record is not read again (``force`` reads all). Records
     of files no longer among ``jobs`` are dropped. The combined outputs are rebuilt from
     the records at the end, whatever happened, and into ``database`` (a SQLAlchemy URL)
-    when one is given."""
+    when one is given. With ``dask`` ("local" or a scheduler's address) the files are read
+    on Dask distributed instead of a local pool."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     key = options_key(options, layout_files(options), VERSION)
@@ -157,7 +189,9 @@ def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int
                dynamic_ncols=True)
     pages = failures = 0
     try:
-        for digest, result in _read_all(todo, options, workers, timeout):
+        results = (_read_on_dask(todo, options, dask, workers) if dask
+                   else _read_all(todo, options, workers, timeout))
+        for digest, result in results:
             write_record(outdir, result, digest, key)
             report.read += 1
             pages += sum(form.pages for form in result.forms)

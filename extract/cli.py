@@ -58,7 +58,7 @@ def parse_pages(text: str) -> tuple[int, ...]:
 
 # The library each optional output needs, and the extra that installs it.
 FORMAT_NEEDS = {"xlsx": ("openpyxl", "excel"), "parquet": ("pyarrow", "parquet"),
-                "db": ("sqlalchemy", "db")}
+                "db": ("sqlalchemy", "db"), "dask": ("distributed", "dask")}
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -84,7 +84,7 @@ def missing_library(formats: tuple[str, ...]) -> str:
         if name in FORMAT_NEEDS:
             module, extra = FORMAT_NEEDS[name]
             if importlib.util.find_spec(module) is None:
-                option = "--db" if name == "db" else f"--format {name}"
+                option = f"--{name}" if name in ("db", "dask") else f"--format {name}"
                 return f"{option} needs {module}: pip install 'selfeval[{extra}]'"
     return ""
 
@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--db", nargs="?", const="", metavar="URL",
                     help="also write the tables into this database (SQLAlchemy URL); --db alone: "
                          "sqlite:///OUT/selfeval.sqlite")
+    ex.add_argument("--dask", metavar="ADDRESS",
+                    help="read the files on Dask distributed: 'local' (a local cluster of -j "
+                         "workers) or a scheduler's address, tcp://HOST:PORT")
     ex.add_argument("--force", action="store_true",
                     help="read every file again, even those unchanged since the last run")
     ex.add_argument("--strict", action="store_true", help="exit 3 when any form has findings")
@@ -160,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     except LayoutError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    missing = missing_library(args.formats + (("db",) if args.db is not None else ()))
+    missing = missing_library(args.formats + (("db",) if args.db is not None else ())
+                              + (("dask",) if args.dask else ()))
     if missing:
         print(f"error: {missing}", file=sys.stderr)
         return EXIT_NOTHING
@@ -183,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = run_archive([Job(path, name) for path, name in jobs], options, args.output,
                              workers=workers, timeout=args.timeout, force=args.force, quiet=args.quiet,
-                             formats=args.formats, excel_csv=args.excel_csv, database=database_url(args))
+                             formats=args.formats, excel_csv=args.excel_csv, database=database_url(args), dask=args.dask)
     except OSError as exc:
         print(f"error: {args.output}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_NOTHING

@@ -119,3 +119,14 @@ def test_a_batch_killed_midway_resumes_to_the_same_outputs(tmp_path: Path) -> No
     assert [d for d in differences(whole, broken) if not d.startswith("results/")] == []
     assert sorted(p.name for p in (broken / "results").iterdir()) == sorted(
         p.name for p in (whole / "results").iterdir())
+
+
+@pytest.mark.samples
+def test_dask_and_a_local_pool_give_the_same_outputs(tmp_path: Path) -> None:
+    inbox = archive(tmp_path / "in", TEXT_FILES)
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    main(["extract", str(inbox), "-o", str(local), "-j", "2", "-q"])
+    main(["extract", str(inbox), "-o", str(dask), "-j", "2", "-q", "--dask", "local"])
+    # the records keep each file's seconds; every output is the same
+    assert [d for d in differences(local, dask) if not d.startswith("results/")] == []
+    assert sorted(p.name for p in (dask / "results").iterdir()) == sorted(p.name for p in (local / "results").iterdir())

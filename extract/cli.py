@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from .batch import Job, collect_inputs, run_archive
+from .batch import Job, collect_inputs, revalidate, revalidate_document, run_archive
 from .errors import LayoutError
 from .forms.layouts import get_layout, load_layouts
 from .model import DEFAULT_DPI, Options
@@ -69,6 +69,23 @@ def parse_formats(text: str) -> tuple[str, ...]:
         shown = ", ".join(unknown) or repr(text)
         raise argparse.ArgumentTypeError(f"unknown format {shown}; known: {', '.join(FORMATS)}")
     return names
+
+
+def revalidate_path(path: Path, layout_dirs: tuple[Path, ...]) -> int:
+    """``selfeval validate``: an output folder's corrections recorded and applied, or one
+    JSON document's findings recomputed in place."""
+    try:
+        if path.is_dir():
+            kept, before, after = revalidate(path, layout_dirs)
+            print(f"{path}: {kept} correction(s) kept in {path / 'corrections.json'}; "
+                  f"findings {before} → {after}")
+        else:
+            before, after = revalidate_document(path, layout_dirs)
+            print(f"{path}: findings {before} → {after}")
+    except (OSError, ValueError, KeyError, LayoutError) as exc:
+        print(f"error: {path}: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    return EXIT_OK
 
 
 def database_url(args: argparse.Namespace) -> str | None:
@@ -129,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-v", "--verbose", action="count", default=0,
                     help="log progress (-v) and details, library warnings included (-vv)")
     sub.add_parser("schema", help="print the JSON Schema of the per-form JSON documents")
+    va = sub.add_parser("validate", help="run the rules again after a review: on an output folder "
+                                         "whose CSVs were corrected, or on an edited JSON document")
+    va.add_argument("path", type=Path, metavar="PATH", help="an output folder or a form's JSON document")
+    va.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
+                    help="a folder of your own layout files (repeatable)")
     ls = sub.add_parser("layouts", help="list the installed layouts (form families)")
     ls.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
                     help="also a folder of your own layout files (repeatable)")
@@ -152,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "layouts":
         return list_layouts(args.layouts)
+    if args.command == "validate":
+        return revalidate_path(args.path, tuple(args.layouts))
     if args.command == "schema":
         print(SCHEMA_FILE.read_text(encoding="utf-8"), end="")
         return EXIT_OK

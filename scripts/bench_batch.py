@@ -1,0 +1,77 @@
+"""Batch throughput: one archive of sample files (exported, scanned and broken ones mixed)
+converted with -j 1, -j 2 and a two-worker local Dask cluster, and re-run unchanged.
+
+    python scripts/bench_batch.py                # 42 files, a few minutes on two cores
+    python scripts/bench_batch.py --scans 4      # fewer scans, quicker
+
+Each worker gets one OCR thread (SELFEVAL_OCR_THREADS=1). Prints files and pages per
+minute per mode, each as a ratio of -j 1, and the re-run's time as a share of its run's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+
+
+def build_archive(folder: Path, scans: int) -> int:
+    """Copy the samples into ``folder`` (every text-layer and broken file, ``scans`` scans)."""
+    names = [p for sub in ("exported", "project", "variants", "bad") for p in sorted((SAMPLES / sub).glob("*"))
+             if p.suffix.lower() in (".pdf", ".tif")]  # fmt: skip
+    names += sorted(p for p in (SAMPLES / "scanned").glob("*") if p.suffix.lower() in (".pdf", ".tif"))[:scans]
+    for path in names:
+        target = folder / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    return len(names)
+
+
+def run(archive: Path, out: Path, *extra: str) -> float:
+    env = {**os.environ, "SELFEVAL_OCR_THREADS": "1", "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "extract", "extract", str(archive), "-o", str(out), "-q", *extra],
+                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def pages_read(out: Path) -> int:
+    with open(out / "summary.csv", encoding="utf-8", newline="") as handle:
+        return sum(int(row["pages"]) for row in csv.DictReader(handle) if row["pages"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scans", type=int, default=16, help="scanned samples in the archive")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
+        archive = Path(tmp) / "archive"
+        files = build_archive(archive, args.scans)
+        modes = [("-j 1", ["-j", "1"]), ("-j 2", ["-j", "2"]), ("dask local, 2 workers", ["-j", "2", "--dask", "local"])]
+        rows = []
+        for label, extra in modes:
+            out = Path(tmp) / label.replace(" ", "_").replace(",", "")
+            seconds = run(archive, out, *extra)
+            rows.append((label, seconds, pages_read(out)))
+        rerun = run(archive, Path(tmp) / "-j_2", "-j", "2")
+    base = rows[0][1]
+    print(f"{files} files ({args.scans} scans), {rows[0][2]} pages read")
+    print(f"{'mode':<24} {'seconds':>8} {'files/min':>10} {'pages/min':>10} {'× -j 1':>7}")
+    for label, seconds, pages in rows:
+        print(f"{label:<24} {seconds:>8.1f} {files / seconds * 60:>10.1f} {pages / seconds * 60:>10.1f}"
+              f" {base / seconds:>7.2f}")
+    print(f"{'re-run of -j 2, unchanged':<24} {rerun:>8.1f}   ({rerun / rows[1][1]:.1%} of its run)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import load_workbook
 
 from extract.model import BudgetValue, Finding, Form, Indicator, Provenance
 from extract.output.export import (
@@ -322,11 +323,17 @@ def test_text_that_would_run_as_a_formula_is_neutralised_in_csv_only(tmp_path: P
     for leaf, text in zip(form.indicators, risky):
         leaf.target = text
     form.indicators[0].actual, form.indicators[1].actual = "-2.5", "-"  # a number, a placeholder
-    write_outputs([FileResult("f.pdf", [form], 1.0)], tmp_path)
+    write_outputs([FileResult("f.pdf", [form], 1.0)], tmp_path, ("csv", "json", "xlsx"))
     with open(tmp_path / "indicators.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     targets = [row["target"] for row in rows]
     assert targets == ["'" + text for text in risky[: len(targets)]]
+    sheet = load_workbook(tmp_path / "selfeval.xlsx")["indicators"]
+    header = [cell.value for cell in sheet[1]]
+    cells = [row[header.index("target")].value for row in sheet.iter_rows(min_row=2)]
+    assert cells == targets
+    scores = [row[header.index("score")].value for row in sheet.iter_rows(min_row=2)]
+    assert all(v is None or isinstance(v, float) for v in scores) and any(isinstance(v, float) for v in scores)
     assert [row["actual"] for row in rows][:2] == ["-2.5", "-"]
     document = json.loads((tmp_path / "json" / "f.json").read_text(encoding="utf-8"))
     assert [leaf["target"] for leaf in document["indicators"]] == risky[: len(targets)]

@@ -333,7 +333,7 @@ def test_text_that_would_run_as_a_formula_is_neutralised_in_csv_only(tmp_path: P
     cells = [row[header.index("target")].value for row in sheet.iter_rows(min_row=2)]
     assert cells == targets
     scores = [row[header.index("score")].value for row in sheet.iter_rows(min_row=2)]
-    assert all(v is None or isinstance(v, float) for v in scores) and any(isinstance(v, float) for v in scores)
+    assert all(v is None or isinstance(v, int | float) for v in scores) and any(v is not None for v in scores)
     assert [row["actual"] for row in rows][:2] == ["-2.5", "-"]
     document = json.loads((tmp_path / "json" / "f.json").read_text(encoding="utf-8"))
     assert [leaf["target"] for leaf in document["indicators"]] == risky[: len(targets)]

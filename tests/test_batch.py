@@ -130,3 +130,19 @@ def test_dask_and_a_local_pool_give_the_same_outputs(tmp_path: Path) -> None:
     # the records keep each file's seconds; every output is the same
     assert [d for d in differences(local, dask) if not d.startswith("results/")] == []
     assert sorted(p.name for p in (dask / "results").iterdir()) == sorted(p.name for p in (local / "results").iterdir())
+
+
+@pytest.mark.ocr
+def test_ctrl_c_keeps_what_is_done_and_the_rerun_completes_it(tmp_path: Path) -> None:
+    inbox = archive(tmp_path / "in", SCANS + TEXT_FILES[:3])
+    whole, stopped = tmp_path / "whole", tmp_path / "stopped"
+    assert cli(str(inbox), "-o", str(whole), "-j", "2").wait(timeout=300) == 0
+    run = cli(str(inbox), "-o", str(stopped), "-j", "2")
+    time.sleep(6.0)  # the text files are done, the scans are being read
+    run.send_signal(signal.SIGINT)
+    out, _ = run.communicate(timeout=60)
+    assert run.returncode == 130 and "stopped: the outputs hold the files finished so far" in out
+    done = summary(stopped)
+    assert 0 < len(done) < 7  # the multi-form file gives three rows when it is done
+    assert cli(str(inbox), "-o", str(stopped), "-j", "2").wait(timeout=300) == 0
+    assert [d for d in differences(whole, stopped) if not d.startswith("results/")] == []

@@ -4,7 +4,8 @@ converted with -j 1, -j 2 and a two-worker local Dask cluster, and re-run unchan
     python scripts/bench_batch.py                # 42 files, a few minutes on two cores
     python scripts/bench_batch.py --scans 4      # fewer scans, quicker
 
-Each worker gets one OCR thread (SELFEVAL_OCR_THREADS=1). Prints files and pages per
+Each worker gets one core (the run is pinned to as many cores as it has workers) and one
+thread (SELFEVAL_OCR_THREADS=1 and the BLAS/OpenMP limits). Prints files and pages per
 minute per mode, each as a ratio of -j 1, and the re-run's time as a share of its run's.
 """
 
@@ -36,10 +37,17 @@ def build_archive(folder: Path, scans: int) -> int:
     return len(names)
 
 
-def run(archive: Path, out: Path, *extra: str) -> float:
-    env = {**os.environ, "SELFEVAL_OCR_THREADS": "1", "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(ROOT)}
+# One thread per worker for every library that would start more (BLAS, OpenMP, OpenCV).
+ONE_THREAD = {"SELFEVAL_OCR_THREADS": "1", "OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1",
+              "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENCV_NUM_THREADS": "1"}  # fmt: skip
+
+
+def run(archive: Path, out: Path, cores: int, *extra: str) -> float:
+    """Seconds of one CLI run pinned to ``cores`` cores (one per worker)."""
+    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(ROOT)}
+    pin = ["taskset", "-c", ",".join(str(c) for c in sorted(os.sched_getaffinity(0))[:cores])]
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "extract", "extract", str(archive), "-o", str(out), "-q", *extra],
+    subprocess.run([*pin, sys.executable, "-m", "extract", "extract", str(archive), "-o", str(out), "-q", *extra],
                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
@@ -56,13 +64,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench_batch_") as tmp:
         archive = Path(tmp) / "archive"
         files = build_archive(archive, args.scans)
-        modes = [("-j 1", ["-j", "1"]), ("-j 2", ["-j", "2"]), ("dask local, 2 workers", ["-j", "2", "--dask", "local"])]
+        modes = [("-j 1", 1, ["-j", "1"]), ("-j 2", 2, ["-j", "2"]),
+                 ("dask local, 2 workers", 2, ["-j", "2", "--dask", "local"])]
         rows = []
-        for label, extra in modes:
+        for label, cores, extra in modes:
             out = Path(tmp) / label.replace(" ", "_").replace(",", "")
-            seconds = run(archive, out, *extra)
+            seconds = run(archive, out, cores, *extra)
             rows.append((label, seconds, pages_read(out)))
-        rerun = run(archive, Path(tmp) / "-j_2", "-j", "2")
+        rerun = run(archive, Path(tmp) / "-j_2", 2, "-j", "2")
     base = rows[0][1]
     print(f"{files} files ({args.scans} scans), {rows[0][2]} pages read")
     print(f"{'mode':<24} {'seconds':>8} {'files/min':>10} {'pages/min':>10} {'× -j 1':>7}")

@@ -103,22 +103,32 @@ def test_a_worker_killed_mid_file_costs_nothing(tmp_path: Path) -> None:
     assert len(rows) == 3 and all(row["status"] in ("ok", "flagged") and row["form_type"] for row in rows)
 
 
+def assert_same_outputs(a: Path, b: Path) -> None:
+    """Every output the same but for timings (the records keep each file's seconds)."""
+    assert [d for d in differences(a, b) if not d.startswith("results/")] == []
+    assert sorted(p.name for p in (a / "results").iterdir()) == sorted(p.name for p in (b / "results").iterdir())
+
+
+def whole_run_and_a_second(tmp_path: Path) -> tuple[Path, Path, Path, subprocess.Popen[str]]:
+    """An archive converted once to the end, and a second conversion of it under way (its
+    text files done, its scans being read)."""
+    inbox = archive(tmp_path / "in", SCANS + TEXT_FILES[:3])
+    whole, second = tmp_path / "whole", tmp_path / "second"
+    assert cli(str(inbox), "-o", str(whole), "-j", "2").wait(timeout=300) == 0
+    run = cli(str(inbox), "-o", str(second), "-j", "2")
+    time.sleep(6.0)
+    return inbox, whole, second, run
+
+
 @pytest.mark.ocr
 def test_a_batch_killed_midway_resumes_to_the_same_outputs(tmp_path: Path) -> None:
-    inbox = archive(tmp_path / "in", SCANS + TEXT_FILES[:3])
-    whole, broken = tmp_path / "whole", tmp_path / "broken"
-    assert cli(str(inbox), "-o", str(whole), "-j", "2").wait(timeout=300) == 0
-    run = cli(str(inbox), "-o", str(broken), "-j", "2")
-    time.sleep(6.0)  # the text files are done, the scans are being read
+    inbox, whole, broken, run = whole_run_and_a_second(tmp_path)
     os.kill(run.pid, signal.SIGKILL)
     run.wait(timeout=30)
     for pid in workers_of(run.pid):  # orphans of the killed parent, if any
         os.kill(pid, signal.SIGKILL)
     assert cli(str(inbox), "-o", str(broken), "-j", "2").wait(timeout=300) == 0
-    # every output is the same but for timings (the records keep each file's seconds)
-    assert [d for d in differences(whole, broken) if not d.startswith("results/")] == []
-    assert sorted(p.name for p in (broken / "results").iterdir()) == sorted(
-        p.name for p in (whole / "results").iterdir())
+    assert_same_outputs(whole, broken)
 
 
 @pytest.mark.samples
@@ -127,22 +137,16 @@ def test_dask_and_a_local_pool_give_the_same_outputs(tmp_path: Path) -> None:
     local, dask = tmp_path / "local", tmp_path / "dask"
     main(["extract", str(inbox), "-o", str(local), "-j", "2", "-q"])
     main(["extract", str(inbox), "-o", str(dask), "-j", "2", "-q", "--dask", "local"])
-    # the records keep each file's seconds; every output is the same
-    assert [d for d in differences(local, dask) if not d.startswith("results/")] == []
-    assert sorted(p.name for p in (dask / "results").iterdir()) == sorted(p.name for p in (local / "results").iterdir())
+    assert_same_outputs(local, dask)
 
 
 @pytest.mark.ocr
 def test_ctrl_c_keeps_what_is_done_and_the_rerun_completes_it(tmp_path: Path) -> None:
-    inbox = archive(tmp_path / "in", SCANS + TEXT_FILES[:3])
-    whole, stopped = tmp_path / "whole", tmp_path / "stopped"
-    assert cli(str(inbox), "-o", str(whole), "-j", "2").wait(timeout=300) == 0
-    run = cli(str(inbox), "-o", str(stopped), "-j", "2")
-    time.sleep(6.0)  # the text files are done, the scans are being read
+    inbox, whole, stopped, run = whole_run_and_a_second(tmp_path)
     run.send_signal(signal.SIGINT)
     out, _ = run.communicate(timeout=60)
     assert run.returncode == 130 and "stopped: the outputs hold the files finished so far" in out
     done = summary(stopped)
     assert 0 < len(done) < 7  # the multi-form file gives three rows when it is done
     assert cli(str(inbox), "-o", str(stopped), "-j", "2").wait(timeout=300) == 0
-    assert [d for d in differences(whole, stopped) if not d.startswith("results/")] == []
+    assert_same_outputs(whole, stopped)

@@ -316,9 +316,11 @@ def _openvino_rec(threads: int) -> Callable[[np.ndarray], np.ndarray]:
 
     model = Path(rapidocr_onnxruntime.__file__).parent / REC_MODEL
     core = ov.Core()
+    # No pinning: OpenVINO pins its threads to cores from the first one on, so two worker
+    # processes of one thread each would share one core (measured: -j 2 no faster than -j 1).
     compiled = core.compile_model(
         core.read_model(str(model)), "CPU",
-        {"INFERENCE_NUM_THREADS": threads, "PERFORMANCE_HINT": "LATENCY"},
+        {"INFERENCE_NUM_THREADS": threads, "PERFORMANCE_HINT": "LATENCY", "ENABLE_CPU_PINNING": False},
     )
     output = compiled.output(0)
     return lambda tensor: np.asarray(compiled(tensor)[output])

@@ -139,6 +139,13 @@ def revalidate_document(path: Path, layout_dirs: tuple[Path, ...] = ()) -> tuple
     return before, len(form.findings)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _failed(job: Job, reason: str, seconds: float = 0.0) -> FileResult:
     return FileResult(job.name, [], seconds, f"{job.path}: {reason}")
 
@@ -233,6 +240,7 @@ def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int
             report.unchanged += 1
         else:
             todo.append((job, digest))
+    todo.sort(key=lambda item: -_size(item[0].path))  # largest first: no long file left for last
     bar = tqdm(total=len(todo), unit="file", disable=quiet or not sys.stderr.isatty() or not todo,
                dynamic_ncols=True)
     pages = failures = 0

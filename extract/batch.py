@@ -10,7 +10,6 @@ end, also after Ctrl-C, so they always hold every file finished so far."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -22,27 +21,12 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 from tqdm import tqdm
 
-from .forms.layouts import LAYOUT_DIRS_ENV, get_layout, shipped_layout_dir
+from .forms.layouts import LAYOUT_DIRS_ENV, shipped_layout_dir
 from .model import FileResult, Options
 from .output import corrections
-from .output.export import (
-    DEFAULT_FORMATS,
-    PARQUET_DIR,
-    WORKBOOK_NAME,
-    form_to_json,
-    write_atomic,
-    write_outputs,
-)
-from .output.records import (
-    drop_record,
-    file_digest,
-    form_from_json,
-    options_key,
-    read_records,
-    write_record,
-)
+from .output.export import DEFAULT_FORMATS, write_outputs
+from .output.records import drop_record, file_digest, options_key, read_records, write_record
 from .pipeline import process_file
-from .rules.validate import rules_for, validate
 
 try:
     VERSION = metadata.version("selfeval")
@@ -106,37 +90,6 @@ def read_files(jobs: list[Job], options: Options, *, workers: int = 1,
         return [process_file(job.path, options, job.name) for job in jobs]
     by_name = {result.file: result for _, result in _read_all([(j, "") for j in jobs], options, workers, timeout)}
     return [by_name[job.name] for job in jobs]
-
-
-def revalidate(outdir: Path, layout_dirs: tuple[Path, ...] = ()) -> tuple[int, int, int]:
-    """Take a reviewer's edits of an output folder's CSVs as corrections, run the rules
-    again and rewrite the outputs (the formats the folder has). Returns (corrections
-    kept, findings before, findings after)."""
-    outdir = Path(outdir)
-    kept = read_records(outdir)
-    read = [record.result() for record in kept.values()]
-    before_fixes = corrections.load(outdir)
-    shown = corrections.apply(read, before_fixes, layout_dirs)
-    merged = corrections.merge(before_fixes, corrections.edits_in_outputs(outdir, shown))
-    fixed = corrections.apply(read, merged, layout_dirs)
-    corrections.save(outdir, merged)
-    formats = ("csv", "json") + (("xlsx",) if (outdir / WORKBOOK_NAME).exists() else ()) + (
-        ("parquet",) if (outdir / PARQUET_DIR).is_dir() else ())
-    write_outputs(fixed, outdir, formats)
-    count = sum(len(f.findings) for r in shown for f in r.forms), sum(len(f.findings) for r in fixed for f in r.forms)
-    return len(merged), *count
-
-
-def revalidate_document(path: Path, layout_dirs: tuple[Path, ...] = ()) -> tuple[int, int]:
-    """Run the rules again on one (edited) form JSON document and rewrite its findings,
-    status and computed total in place. Returns (findings before, findings after)."""
-    document = json.loads(Path(path).read_text(encoding="utf-8"))
-    form = form_from_json(document)
-    before = len(form.findings)
-    form.findings = validate(form, rules_for(get_layout(form.layout, layout_dirs)))
-    text = json.dumps(form_to_json(form), ensure_ascii=False, indent=2)
-    write_atomic(Path(path), text + "\n")
-    return before, len(form.findings)
 
 
 def _size(path: Path) -> int:

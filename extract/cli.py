@@ -18,11 +18,12 @@ import os
 import sys
 from pathlib import Path
 
-from .batch import Job, collect_inputs, revalidate, revalidate_document, run_archive
+from .batch import Job, collect_inputs, run_archive
 from .errors import LayoutError
 from .forms.layouts import get_layout, load_layouts
 from .model import DEFAULT_DPI, Options
 from .output.export import DEFAULT_FORMATS, FORMATS, SCHEMA_FILE
+from .review import revalidate, revalidate_document
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_FINDINGS = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C: what was done is kept

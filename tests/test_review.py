@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,24 @@ def test_an_edited_json_document_gets_its_findings_again(tmp_path: Path) -> None
     assert main(["validate", str(path)]) == 0
     again = json.loads(path.read_text(encoding="utf-8"))
     assert (again["findings"], again["status"]) == ([], "ok")
+
+
+def test_a_correction_in_a_folder_of_several_files(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    # named so that the run's order (a/…, then a-seed.pdf) is not the records' (a-seed first)
+    root = SEED.parents[1]
+    (inbox / "a").mkdir(parents=True)
+    shutil.copy(root / "project" / "proj_mof_2023.pdf", inbox / "a" / "proj_mof_2023.pdf")
+    shutil.copy(root / "project" / "proj_multi_2023.pdf", inbox / "a" / "proj_multi_2023.pdf")
+    shutil.copy(SEED, inbox / "a-seed.pdf")
+    main(["extract", str(inbox), "-o", str(out), "-q"])
+    before = (out / "indicators.csv").read_text(encoding="utf-8")
+
+    def raise_last(rows: list[dict[str, str]]) -> None:  # a score of the seed's last leaf
+        rows[-1]["score"] = str(float(rows[-1]["max_score"]) + 1)
+
+    _edit(out / "indicators.csv", raise_last)
+    assert main(["validate", str(out)]) == 0
+    after = (out / "indicators.csv").read_text(encoding="utf-8")
+    assert before.splitlines()[:-1] == after.splitlines()[:-1]  # every other row as it was
+    assert any(",score_exceeds_max," in line for line in _findings(out))

@@ -81,6 +81,11 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def files_in_summary(outdir: Path) -> list[str]:
+    """The input files in the order summary.csv lists them."""
+    return list(dict.fromkeys(row["file"] for row in _rows(Path(outdir) / CSV_NAMES["summary"])))
+
+
 def edits_in_outputs(outdir: Path, results: list[FileResult]) -> list[Correction]:
     """Every value of indicators.csv and summary.csv that differs from the forms as read.
     The rows must be those the run wrote, in its order (values edited in place)."""

@@ -10,7 +10,6 @@ end, also after Ctrl-C, so they always hold every file finished so far."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
@@ -21,7 +20,7 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 from tqdm import tqdm
 
-from .forms.layouts import LAYOUT_DIRS_ENV, shipped_layout_dir
+from .forms.layouts import layout_folders
 from .model import FileResult, Options
 from .output import corrections
 from .output.export import DEFAULT_FORMATS, write_outputs
@@ -61,9 +60,8 @@ class BatchReport:
 
 
 def layout_files(options: Options) -> list[Path]:
-    """Every layout file a run may read (shipped, ``--layouts`` and $SELFEVAL_LAYOUTS)."""
-    folders = [shipped_layout_dir(), *options.layout_dirs]
-    folders += [Path(p) for p in os.environ.get(LAYOUT_DIRS_ENV, "").split(os.pathsep) if p]
+    """Every layout file a run may read (the folders ``load_layouts`` reads)."""
+    folders = layout_folders(options.layout_dirs)
     return sorted(path for folder in folders if folder.is_dir() for path in folder.glob("*.toml"))
 
 
@@ -109,10 +107,14 @@ def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int,
     ``workers`` processes."""
     with ProcessPool(max_workers=max(1, workers)) as pool:
         pending: dict[Future[FileResult], tuple[Job, str, int]] = {}
+
+        def schedule(job: Job, digest: str, attempt: int) -> None:
+            future = pool.schedule(process_file, args=(job.path, options, job.name), timeout=timeout)
+            pending[future] = (job, digest, attempt)
+
         try:
             for job, digest in todo:
-                scheduled = pool.schedule(process_file, args=(job.path, options, job.name), timeout=timeout)
-                pending[scheduled] = (job, digest, 1)
+                schedule(job, digest, 1)
             while pending:
                 done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
                 for finished in done:
@@ -123,9 +125,7 @@ def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int,
                         result = _failed(job, f"timed out after {timeout:g} s", timeout or 0.0)
                     except ProcessExpired:
                         if attempt < ATTEMPTS:
-                            again = pool.schedule(process_file, args=(job.path, options, job.name),
-                                                  timeout=timeout)
-                            pending[again] = (job, digest, attempt + 1)
+                            schedule(job, digest, attempt + 1)
                             continue
                         result = _failed(job, f"worker crashed ({ATTEMPTS} times)")
                     except Exception as exc:  # a bug in a worker must not stop the batch
@@ -201,7 +201,7 @@ def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int
         results = (_read_on_dask(todo, options, dask, workers) if dask
                    else _read_all(todo, options, workers, timeout))
         for digest, result in results:
-            write_record(outdir, result, digest, key)
+            records[result.file] = write_record(outdir, result, digest, key)
             report.read += 1
             pages += sum(form.pages for form in result.forms)
             failures += result.status == "failed"
@@ -211,8 +211,7 @@ def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int
         report.interrupted = True
     finally:
         bar.close()
-        kept = read_records(outdir)
-        read = [kept[job.name].result() for job in jobs if job.name in kept]
+        read = [records[job.name].result() for job in jobs if job.name in records]
         report.results = corrections.apply(read, corrections.load(outdir), options.layout_dirs)
         report.paths = write_outputs(report.results, outdir, formats, excel_csv=excel_csv)
         if database:

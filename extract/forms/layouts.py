@@ -299,10 +299,15 @@ def _load_from(folders: tuple[Path, ...]) -> tuple[Layout, ...]:
     return tuple(found.values())
 
 
+def layout_folders(extra_dirs: Iterable[Path] = ()) -> tuple[Path, ...]:
+    """The folders layouts are read from, in the order they win on a name: the user's
+    (``--layouts``, then $SELFEVAL_LAYOUTS), then the shipped one."""
+    return tuple(f.resolve() for f in (*map(Path, extra_dirs), *_env_dirs(), shipped_layout_dir()))
+
+
 def load_layouts(extra_dirs: Iterable[Path] = ()) -> tuple[Layout, ...]:
     """Every layout: the user's folders first (they win on a name), then the shipped ones."""
-    folders = (*map(Path, extra_dirs), *_env_dirs(), shipped_layout_dir())
-    return _load_from(tuple(f.resolve() for f in folders))
+    return _load_from(layout_folders(extra_dirs))
 
 
 def get_layout(name: str, extra_dirs: Iterable[Path] = ()) -> Layout:

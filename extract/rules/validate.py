@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from ..forms.budget import budget_lines, expected_rate, is_execution_row, role_label
+from ..forms.budget import (
+    RATE_TOLERANCE_PP,
+    budget_lines,
+    expected_rate,
+    is_execution_row,
+    role_label,
+)
 from ..forms.layouts import Layout
 from ..model import TEXT_LAYER, Finding, Form, Indicator, Provenance
 from ..text.numbers import decimals_in, parse_percent, round_to_printed
@@ -37,7 +43,7 @@ class ValidationRules:
     # Scores are printed with one or two decimals; 0.001 absorbs rounding only.
     score_tolerance: float = 0.001
     # docs/forms.md §3: a printed rate may differ from 执行数 ÷ 预算数 by 0.01 percentage point.
-    rate_tolerance_pp: float = 0.01
+    rate_tolerance_pp: float = RATE_TOLERANCE_PP
     # The 总分 分值 when the form does not print one.
     total_max: float = 100.0
     # Where total findings are reported: the total row's label (from the layout).

@@ -24,8 +24,9 @@ from .forms.layouts import layout_folders
 from .model import FileResult, Options
 from .output import corrections
 from .output.export import DEFAULT_FORMATS, write_outputs
+from .output.pages import drop_page_views, write_page_views
 from .output.records import drop_record, file_digest, options_key, read_records, write_record
-from .pipeline import process_file
+from .pipeline import process_file, process_file_in_worker
 
 try:
     VERSION = metadata.version("selfeval")
@@ -86,7 +87,8 @@ def read_files(jobs: list[Job], options: Options, *, workers: int = 1,
     this process for one): no output folder, nothing kept."""
     if workers <= 1 and timeout is None:
         return [process_file(job.path, options, job.name) for job in jobs]
-    by_name = {result.file: result for _, result in _read_all([(j, "") for j in jobs], options, workers, timeout)}
+    todo = [(job, "") for job in jobs]
+    by_name = {result.file: result for _, result in _read_all(todo, options, workers, timeout, views=False)}
     return [by_name[job.name] for job in jobs]
 
 
@@ -101,15 +103,15 @@ def _failed(job: Job, reason: str, seconds: float = 0.0) -> FileResult:
     return FileResult(job.name, [], seconds, f"{job.path}: {reason}")
 
 
-def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int,
-              timeout: float | None) -> Iterator[tuple[str, FileResult]]:
-    """Each file's result (with its content digest) as it comes in, from a pool of
-    ``workers`` processes."""
+def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int, timeout: float | None,
+              views: bool = True) -> Iterator[tuple[str, FileResult]]:
+    """Each file's result (with its content digest and, with ``views``, its page views) as
+    it comes in, from a pool of ``workers`` processes."""
     with ProcessPool(max_workers=max(1, workers)) as pool:
         pending: dict[Future[FileResult], tuple[Job, str, int]] = {}
 
         def schedule(job: Job, digest: str, attempt: int) -> None:
-            future = pool.schedule(process_file, args=(job.path, options, job.name), timeout=timeout)
+            future = pool.schedule(process_file_in_worker, args=(job.path, options, job.name, views), timeout=timeout)
             pending[future] = (job, digest, attempt)
 
         try:
@@ -136,20 +138,34 @@ def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int,
             raise
 
 
+# Two Dask defaults that cost a local cluster's workers 10 % each on this work (measured
+# with bench_batch): the nanny's MALLOC_TRIM_THRESHOLD_=65536, meant for tasks that hold
+# memory, makes every page's large images fault in again (None keeps glibc's adaptive
+# threshold); and the worker's profiler samples the task's stack every 10 ms.
+DASK_WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
+
+
 def _read_on_dask(todo: list[tuple[Job, str]], options: Options, address: str,
                   workers: int) -> Iterator[tuple[str, FileResult]]:
     """The same per-file tasks on Dask distributed: a local cluster of ``workers``
     single-threaded worker processes (``address`` "local") or an existing scheduler
     (``tcp://host:port``) whose workers see the archive at the same paths. A task whose
     worker dies is run once more by Dask; a second death fails the file."""
+    import dask
     from distributed import Client, LocalCluster, as_completed
     from distributed.scheduler import KilledWorker
 
-    cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                           dashboard_address=None) if address == "local" else None
+    cluster = None
+    if address == "local":
+        with dask.config.set(DASK_WORKER_CONFIG):
+            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
     client = Client(cluster if cluster is not None else address)
     try:
-        futures = {client.submit(process_file, job.path, options, job.name, key=f"selfeval-{i}",
+        futures = {client.submit(process_file_in_worker, job.path, options, job.name, key=f"selfeval-{i}",
                                  retries=ATTEMPTS - 1, pure=False): (job, digest)
                    for i, (job, digest) in enumerate(todo)}  # fmt: skip
         for future in as_completed(futures):
@@ -185,6 +201,7 @@ def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int
     report = BatchReport(results=[], dropped=sorted(set(records) - names))
     for name in report.dropped:
         drop_record(outdir, name)
+        drop_page_views(outdir, name)
     todo: list[tuple[Job, str]] = []
     for job in jobs:
         digest = file_digest(job.path)
@@ -201,6 +218,7 @@ def run_archive(jobs: list[Job], options: Options, outdir: Path, *, workers: int
         results = (_read_on_dask(todo, options, dask, workers) if dask
                    else _read_all(todo, options, workers, timeout))
         for digest, result in results:
+            write_page_views(outdir, result.file, result.pages)
             records[result.file] = write_record(outdir, result, digest, key)
             report.read += 1
             pages += sum(form.pages for form in result.forms)

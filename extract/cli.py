@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug images here")
     ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     ex.add_argument("--timeout", type=float, metavar="SECONDS",
-                    help="fail a file that takes longer than this (default: no limit)")
+                    help="fail a file that takes longer than this (default: no limit; not with --dask)")
     ex.add_argument("--format", dest="formats", type=parse_formats, default=DEFAULT_FORMATS,
                     metavar="LIST", help=f"outputs, of {','.join(FORMATS)} (default: csv,json)")
     ex.add_argument("--excel-csv", action="store_true",
@@ -188,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     except LayoutError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    if args.dask and args.timeout is not None:
+        print("error: --timeout works with the local pool only; Dask distributed has no limit "
+              "per task (leave out --timeout, or --dask)", file=sys.stderr)
+        return EXIT_NOTHING
     missing = missing_library(args.formats + (("db",) if args.db is not None else ())
                               + (("dask",) if args.dask else ()))
     if missing:
@@ -206,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         debug_dir=args.debug,
         pages=args.pages,
     )
-    workers = args.jobs or min(os.cpu_count() or 1, len(jobs))
-    # OCR threads per worker: the cores left to each (one file alone gets them all)
-    os.environ.setdefault("SELFEVAL_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = args.jobs or min(cores, len(jobs))
+    # Threads per worker for OCR and image operations: the cores this process may use,
+    # shared among the workers (one file alone gets them all)
+    os.environ.setdefault("SELFEVAL_OCR_THREADS", str(max(1, cores // workers)))
     try:
         report = run_archive([Job(path, name) for path, name in jobs], options, args.output,
                              workers=workers, timeout=args.timeout, force=args.force, quiet=args.quiet,

@@ -242,6 +242,21 @@ class Form:
         return data
 
 
+@dataclass(frozen=True)
+class PageView:
+    """A small image of one page as the pipeline read it (the straightened image for an OCR
+    page, a rendering for a text page) and the grid found on it, for a reviewer to see.
+    A box in page units (``Page``'s) is at ``scale`` times its coordinates in the image."""
+
+    number: int  # 1-based
+    method: str  # "text" or "ocr"
+    width: float  # page units: points for a text page, pixels of the straightened scan
+    height: float
+    scale: float  # image pixels per page unit
+    image: bytes  # WebP
+    tables: tuple[Table, ...] = ()
+
+
 @dataclass
 class FileResult:
     """The outcome of one input file: its forms (one, or several when one PDF holds
@@ -251,6 +266,7 @@ class FileResult:
     forms: list[Form]
     seconds: float
     error: str = ""
+    pages: list[PageView] = field(default_factory=list)  # kept for the review report
 
     @property
     def form(self) -> Form | None:

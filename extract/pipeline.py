@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import cv2
+
 from .errors import InputFileError, NoTableError, SelfEvalError
 from .forms.choice import check_layout, choose_layout
 from .forms.layouts import get_layout, load_layouts
@@ -13,7 +15,9 @@ from .forms.parser import parse_form
 from .forms.splitting import split_forms
 from .grid.rows import document_rows
 from .inputs import image_file_pages, open_pdf, pdf_page_image, sniff
-from .model import POINTS_PER_INCH, FileResult, Form, Options, PageResult
+from .inputs.thumbnails import image_thumbnail, pdf_page_thumbnail
+from .model import POINTS_PER_INCH, FileResult, Form, Options, PageResult, PageView
+from .ocr.rapid import threads_from_env
 from .rules.validate import rules_for, validate
 from .scan import mend_cut_pages, read_scanned_page
 from .textlayer import read_text_page
@@ -55,9 +59,27 @@ def _outside_by_page(pages: list[PageResult]) -> dict[int, list[str]]:
     return {p.page.number: list(p.outside_text) for p in pages}
 
 
+def page_views(pages: list[PageResult], path: Path) -> list[PageView]:
+    """A small image of every page with its grid, for the review report: the straightened
+    image of an OCR page, a rendering of a text page."""
+    views = []
+    for result in pages:
+        page = result.page
+        image = getattr(result, "image", None)
+        data, scale = image_thumbnail(image) if image is not None else pdf_page_thumbnail(path, page.number)
+        views.append(PageView(page.number, page.method, page.width, page.height, scale, data, page.tables))
+    return views
+
+
 def read_document(path: str | Path, options: Options | None = None, *, name: str | None = None) -> list[Form]:
     """Read one file into its validated forms (one, or several when one PDF holds several
     forms one after another). Raises a SelfEvalError subclass on bad input."""
+    return read_document_and_pages(path, options, name=name)[0]
+
+
+def read_document_and_pages(path: str | Path, options: Options | None = None, *, name: str | None = None,
+                            views: bool = False) -> tuple[list[Form], list[PageView]]:
+    """read_document, and with ``views`` the page views of :func:`page_views` too."""
     options = options or Options()
     path = Path(path)
     pages = read_pages(path, options)
@@ -99,7 +121,7 @@ def read_document(path: str | Path, options: Options | None = None, *, name: str
         forms.append(form)
     if not forms:
         raise NoTableError(f"{path}: no indicator table found (no header with {', '.join(layout.match.required_roles)})")
-    return forms
+    return forms, page_views(pages, path) if views else []
 
 
 def read_form(path: str | Path, options: Options | None = None, *, name: str | None = None) -> Form:
@@ -107,13 +129,23 @@ def read_form(path: str | Path, options: Options | None = None, *, name: str | N
     return read_document(path, options, name=name)[0]
 
 
-def process_file(path: str | Path, options: Options | None = None, name: str | None = None) -> FileResult:
-    """read_document that never raises for one file's problems: the batch unit of work."""
+def process_file_in_worker(path: Path, options: Options, name: str, views: bool = True) -> FileResult:
+    """process_file in a batch worker, with OpenCV held to the worker's thread budget (the
+    OCR's, SELFEVAL_OCR_THREADS): left at its default of every core, each worker's image
+    operations spread over the cores the other workers are using, and the batch slows."""
+    cv2.setNumThreads(threads_from_env())
+    return process_file(path, options, name, views=views)
+
+
+def process_file(path: str | Path, options: Options | None = None, name: str | None = None,
+                 views: bool = False) -> FileResult:
+    """read_document that never raises for one file's problems: the batch unit of work
+    (with ``views``, the page views the review report shows)."""
     start = time.perf_counter()
     label = name or str(path)
     try:
-        forms = read_document(path, options, name=label)
-        return FileResult(file=label, forms=forms, seconds=time.perf_counter() - start)
+        forms, views = read_document_and_pages(path, options, name=label, views=views)
+        return FileResult(file=label, forms=forms, seconds=time.perf_counter() - start, pages=views)
     except SelfEvalError as exc:
         return FileResult(file=label, forms=[], seconds=time.perf_counter() - start, error=str(exc))
     except Exception as exc:  # a bug must not stop a batch; the summary names it

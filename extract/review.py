@@ -7,10 +7,19 @@ import json
 from pathlib import Path
 
 from .forms.layouts import get_layout
-from .output import corrections
-from .output.export import PARQUET_DIR, WORKBOOK_NAME, form_to_json, write_atomic, write_outputs
+from .output import corrections, export
+from .output.export import form_to_json, write_atomic, write_outputs
 from .output.records import form_from_json, read_records
 from .rules.validate import rules_for, validate
+
+
+def _has_bom(path: Path) -> bool:
+    """Whether the folder's CSVs were written for Excel (``--excel-csv``), to keep them so."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(3) == export.BOM.encode("utf-8")
+    except OSError:
+        return False
 
 
 def revalidate(outdir: Path, layout_dirs: tuple[Path, ...] = ()) -> tuple[int, int, int]:
@@ -27,9 +36,9 @@ def revalidate(outdir: Path, layout_dirs: tuple[Path, ...] = ()) -> tuple[int, i
     merged = corrections.merge(before_fixes, corrections.edits_in_outputs(outdir, shown))
     fixed = corrections.apply(read, merged, layout_dirs)
     corrections.save(outdir, merged)
-    formats = ("csv", "json") + (("xlsx",) if (outdir / WORKBOOK_NAME).exists() else ()) + (
-        ("parquet",) if (outdir / PARQUET_DIR).is_dir() else ())
-    write_outputs(fixed, outdir, formats)
+    formats = ("csv", "json") + (("xlsx",) if (outdir / export.WORKBOOK_NAME).exists() else ()) + (
+        ("parquet",) if any((outdir / export.PARQUET_DIR).glob("*.parquet")) else ())
+    write_outputs(fixed, outdir, formats, excel_csv=_has_bom(outdir / export.CSV_NAMES["summary"]))
     count = sum(len(f.findings) for r in shown for f in r.forms), sum(len(f.findings) for r in fixed for f in r.forms)
     return len(merged), *count
 

@@ -65,8 +65,11 @@ def differences(before: Path, after: Path) -> list[str]:
         if not a.exists() or not b.exists():
             out.append(f"{name}: only in {'after' if b.exists() else 'before'}")
             continue
-        ta, tb = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
-        same = _csv_without_timings(ta) == _csv_without_timings(tb) if name.suffix == ".csv" else ta == tb
+        if name.suffix not in (".csv", ".json"):  # page images and other binary outputs
+            same = a.read_bytes() == b.read_bytes()
+        else:
+            ta, tb = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+            same = _csv_without_timings(ta) == _csv_without_timings(tb) if name.suffix == ".csv" else ta == tb
         if not same:
             out.append(f"{name}: differs")
     return out

@@ -14,9 +14,12 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
 import pytest
 
 from extract.cli import main
+from extract.model import Options
+from extract.pipeline import process_file_in_worker
 from scripts.compare_outputs import differences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,3 +156,16 @@ def test_ctrl_c_keeps_what_is_done_and_the_rerun_completes_it(tmp_path: Path) ->
     assert 0 < len(done) < 8  # 6 files; the three-form file gives three rows
     assert cli(str(inbox), "-o", str(stopped), "-j", "2").wait(timeout=300) == 0
     assert_same_outputs(whole, stopped)
+
+
+@pytest.mark.unit
+def test_a_worker_holds_opencv_to_its_thread_budget(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Left at every core, each worker's OpenCV competes with the other workers (measured
+    with scripts/bench_batch.py); a worker's thread budget is SELFEVAL_OCR_THREADS."""
+    monkeypatch.setenv("SELFEVAL_OCR_THREADS", "1")
+    cv2.setNumThreads(2)
+    try:
+        result = process_file_in_worker(tmp_path / "missing.pdf", Options(), "missing.pdf")
+        assert cv2.getNumThreads() == 1 and result.status == "failed"
+    finally:
+        cv2.setNumThreads(-1)

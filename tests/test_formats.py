@@ -4,6 +4,7 @@ for Excel, and the checks on --format."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -58,6 +59,28 @@ def test_parquet_has_the_csv_rows_with_types(out: Path) -> None:
 @pytest.mark.samples
 def test_excel_csv_starts_with_a_bom(out: Path) -> None:
     assert (out / "indicators.csv").read_bytes().startswith(b"\xef\xbb\xbffile,form,")
+
+
+@pytest.mark.samples
+def test_a_review_keeps_the_folders_formats_and_bom(out: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(out, folder)
+    assert main(["validate", str(folder)]) in (0, 1)
+    assert (folder / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (folder / "selfeval.xlsx").exists() and len(list((folder / "parquet").glob("*.parquet"))) == 4
+
+
+@pytest.mark.samples
+def test_outputs_of_formats_no_longer_asked_are_removed(out: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    shutil.copytree(out, folder)
+    inputs = [ROOT / "samples" / "project", ROOT / "samples" / "exported" / "seed_haizhu_2021.pdf"]
+    main(["extract", *map(str, inputs), "-o", str(folder), "--format", "csv", "-q"])
+    assert not (folder / "selfeval.xlsx").exists()
+    assert not list((folder / "parquet").glob("*")) and not list((folder / "json").glob("*"))
+    csv = pd.read_csv(folder / "indicators.csv")
+    assert csv.equals(pd.read_csv(out / "indicators.csv", encoding="utf-8-sig"))
+    assert len(list((folder / "results").glob("*.json"))) == len(list((out / "results").glob("*.json")))
 
 
 def test_format_names_are_checked() -> None:

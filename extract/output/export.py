@@ -281,6 +281,7 @@ def write_outputs(results: list[FileResult], outdir: Path, formats: tuple[str, .
         "findings": findings_frame(forms),
         "summary": summary_frame(results),
     }
+    _remove_unasked(outdir, formats)
     paths: dict[str, Path] = {}
     if "csv" in formats:
         for key, frame in frames.items():
@@ -303,6 +304,22 @@ def write_outputs(results: list[FileResult], outdir: Path, formats: tuple[str, .
             temporary.replace(path)
             paths[f"{PARQUET_DIR}/{key}"] = path
     return paths
+
+
+def _remove_unasked(outdir: Path, formats: tuple[str, ...]) -> None:
+    """Remove the combined outputs of formats not asked for this time: left from an earlier
+    run, they would disagree with the records (a file dropped or corrected since)."""
+    stale: list[Path] = []
+    if "csv" not in formats:
+        stale += [outdir / name for name in CSV_NAMES.values()]
+    if "json" not in formats:
+        stale += list((outdir / JSON_DIR).glob("*.json"))
+    if "xlsx" not in formats:
+        stale.append(outdir / WORKBOOK_NAME)
+    if "parquet" not in formats:
+        stale += list((outdir / PARQUET_DIR).glob("*.parquet"))
+    for path in stale:
+        path.unlink(missing_ok=True)
 
 
 def _write_json(results: list[FileResult], outdir: Path) -> dict[str, Path]:

@@ -20,7 +20,7 @@ from ..model import BudgetValue, FileResult, Finding, Form, Indicator, Options, 
 from .export import form_to_json, write_atomic
 
 RESULTS_DIR = "results"
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: page views kept beside the records (OUT/pages)
 _CHUNK = 1 << 20
 
 

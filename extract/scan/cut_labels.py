@@ -60,6 +60,7 @@ class ScanResult(PageResult):
     cut by a page break (mended once every page is read)."""
 
     cut_strips: tuple[CutStrip, ...] = ()
+    image: np.ndarray | None = None  # the straightened page the tables' boxes refer to
 
 
 def has_cut_strips(results: list[PageResult]) -> bool:

@@ -23,6 +23,7 @@ from .errors import LayoutError
 from .forms.layouts import get_layout, load_layouts
 from .model import DEFAULT_DPI, Options
 from .output.export import DEFAULT_FORMATS, FORMATS, SCHEMA_FILE
+from .output.records import RESULTS_DIR
 from .review import revalidate, revalidate_document
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_FINDINGS = 0, 1, 2, 3
@@ -58,8 +59,10 @@ def parse_pages(text: str) -> tuple[int, ...]:
 
 
 # The library each optional output needs, and the extra that installs it.
+# What an output or option needs: its modules (space-separated) and the extra giving them.
 FORMAT_NEEDS = {"xlsx": ("openpyxl", "excel"), "parquet": ("pyarrow", "parquet"),
-                "db": ("sqlalchemy", "db"), "dask": ("distributed", "dask")}
+                "db": ("sqlalchemy", "db"), "dask": ("distributed", "dask"),
+                "report": ("jinja2 matplotlib", "report")}
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -99,10 +102,10 @@ def database_url(args: argparse.Namespace) -> str | None:
 def missing_library(formats: tuple[str, ...]) -> str:
     """A one-line reason when an asked-for output's library is not installed, else ""."""
     for name in formats:
-        if name in FORMAT_NEEDS:
-            module, extra = FORMAT_NEEDS[name]
+        modules, extra = FORMAT_NEEDS.get(name, ("", ""))
+        for module in modules.split():
             if importlib.util.find_spec(module) is None:
-                option = f"--{name}" if name in ("db", "dask") else f"--format {name}"
+                option = f"--{name}" if name in ("db", "dask", "report") else f"--format {name}"
                 return f"{option} needs {module}: pip install 'selfeval[{extra}]'"
     return ""
 
@@ -140,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--dask", metavar="ADDRESS",
                     help="read the files on Dask distributed: 'local' (a local cluster of -j "
                          "workers) or a scheduler's address, tcp://HOST:PORT")
+    ex.add_argument("--report", action="store_true",
+                    help="also write the review report (OUTDIR/report/index.html)")
     ex.add_argument("--force", action="store_true",
                     help="read every file again, even those unchanged since the last run")
     ex.add_argument("--strict", action="store_true", help="exit 3 when any form has findings")
@@ -152,10 +157,31 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("path", type=Path, metavar="PATH", help="an output folder or a form's JSON document")
     va.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
                     help="a folder of your own layout files (repeatable)")
+    rp = sub.add_parser("report", help="write the review report of an output folder into OUTDIR/report/")
+    rp.add_argument("path", type=Path, metavar="OUTDIR", help="an output folder of selfeval extract")
+    rp.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
+                    help="a folder of your own layout files (repeatable)")
     ls = sub.add_parser("layouts", help="list the installed layouts (form families)")
     ls.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
                     help="also a folder of your own layout files (repeatable)")
     return parser
+
+
+def write_report(outdir: Path, layout_dirs: tuple[Path, ...], quiet: bool = False) -> int:
+    """``selfeval report``: the review report of an output folder."""
+    missing = missing_library(("report",))
+    if missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return EXIT_NOTHING
+    if not (outdir / RESULTS_DIR).is_dir():
+        print(f"error: {outdir}: not an output folder of selfeval extract (no {RESULTS_DIR}/ in it)", file=sys.stderr)
+        return EXIT_NOTHING
+    from .report import build_report
+
+    index = build_report(outdir, layout_dirs)
+    if not quiet:
+        print(f"report: {index}")
+    return EXIT_OK
 
 
 def list_layouts(dirs: list[Path]) -> int:
@@ -177,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         return list_layouts(args.layouts)
     if args.command == "validate":
         return revalidate_path(args.path, tuple(args.layouts))
+    if args.command == "report":
+        return write_report(args.path, tuple(args.layouts))
     if args.command == "schema":
         print(SCHEMA_FILE.read_text(encoding="utf-8"), end="")
         return EXIT_OK
@@ -193,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
               "per task (leave out --timeout, or --dask)", file=sys.stderr)
         return EXIT_NOTHING
     missing = missing_library(args.formats + (("db",) if args.db is not None else ())
-                              + (("dask",) if args.dask else ()))
+                              + (("dask",) if args.dask else ()) + (("report",) if args.report else ()))
     if missing:
         print(f"error: {missing}", file=sys.stderr)
         return EXIT_NOTHING
@@ -237,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
             + (f" ({'; '.join(notes)})" if notes else "")
             + f" → {report.paths.get('summary', args.output)}"
         )
+    if args.report:
+        write_report(Path(args.output), tuple(args.layouts), quiet=args.quiet)
     if report.interrupted:
         return EXIT_INTERRUPTED
     if len(failed) == len(results):

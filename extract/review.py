@@ -9,7 +9,7 @@ from pathlib import Path
 from .forms.layouts import get_layout
 from .output import corrections, export
 from .output.export import form_to_json, write_atomic, write_outputs
-from .output.records import form_from_json, read_records
+from .output.records import form_from_json
 from .rules.validate import rules_for, validate
 
 
@@ -27,10 +27,7 @@ def revalidate(outdir: Path, layout_dirs: tuple[Path, ...] = ()) -> tuple[int, i
     again and rewrite the outputs (the formats the folder has). Returns (corrections
     kept, findings before, findings after)."""
     outdir = Path(outdir)
-    kept = read_records(outdir)
-    order = corrections.files_in_summary(outdir)  # the CSVs' order, the run's input order
-    files = [f for f in order if f in kept] + sorted(set(kept) - set(order))
-    read = [kept[file].result() for file in files]
+    read = corrections.kept_in_order(outdir)
     before_fixes = corrections.load(outdir)
     shown = corrections.apply(read, before_fixes, layout_dirs)
     merged = corrections.merge(before_fixes, corrections.edits_in_outputs(outdir, shown))

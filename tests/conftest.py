@@ -2,7 +2,8 @@
 
 Markers: ``unit`` (pure functions and small fixtures, no OCR: ``pytest -m unit`` runs in
 seconds), ``samples`` (whole sample forms end to end through the text layer), ``ocr``
-(anything that runs an OCR engine or the scanned-page image pipeline). A test without a
+(anything that runs an OCR engine or the scanned-page image pipeline), ``browser`` (the
+review report in Debian's chromium through Playwright). A test without a
 marker is a unit test. Each sample form is read once per session (``read_sample``)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from extract.model import FileResult, Options
 from extract.pipeline import process_file
 
 ROOT = Path(__file__).resolve().parent.parent
-LANES = ("unit", "samples", "ocr")
+LANES = ("unit", "samples", "ocr", "browser")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -22,6 +22,7 @@ from ..model import FileResult, Form
 from ..rules.validate import rules_for, validate
 from .cells import FORMULA_STARTS, NEUTRAL_PREFIX
 from .export import CSV_NAMES, INDICATOR_COLUMNS, write_atomic
+from .records import read_records
 
 CORRECTIONS_FILE = "corrections.json"
 # Indicator fields a reviewer may set; numbers are parsed, the rest kept as text.
@@ -84,6 +85,18 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def files_in_summary(outdir: Path) -> list[str]:
     """The input files in the order summary.csv lists them."""
     return list(dict.fromkeys(row["file"] for row in _rows(Path(outdir) / CSV_NAMES["summary"])))
+
+
+def kept_in_order(outdir: Path) -> list[FileResult]:
+    """Every kept result as read (no corrections), in the order the CSVs list the files
+    (the run's input order), then any the CSVs do not have, by name."""
+    kept = read_records(outdir)
+    try:
+        order = files_in_summary(outdir)
+    except OSError:  # no CSVs (--format json)
+        order = []
+    files = [f for f in order if f in kept] + sorted(set(kept) - set(order))
+    return [kept[f].result() for f in files]
 
 
 def edits_in_outputs(outdir: Path, results: list[FileResult]) -> list[Correction]:

@@ -8,14 +8,15 @@
 
 import logging
 
-from .api import read_folder, read_forms, to_frames
+from .api import find_tables, read_folder, read_forms, tables_to_frames, to_frames
 from .errors import SelfEvalError
 from .model import BudgetValue, Finding, Form, Indicator
 from .pipeline import Options, process_file, read_document, read_form
 
 __all__ = [
     "BudgetValue", "Finding", "Form", "Indicator", "Options", "SelfEvalError",
-    "process_file", "read_document", "read_folder", "read_form", "read_forms", "to_frames",
+    "find_tables", "process_file", "read_document", "read_folder", "read_form", "read_forms",
+    "tables_to_frames", "to_frames",
 ]  # fmt: skip
 __version__ = "0.1.0"
 

@@ -16,9 +16,24 @@ from .output.export import (
     indicators_frame,
     summary_frame,
 )
-from .pipeline import Options, read_document, read_form
+from .output.tables import FoundTable, found_tables, table_frame
+from .pipeline import Options, read_document, read_form, read_tables
 
-__all__ = ["Options", "read_form", "read_document", "read_folder", "read_forms", "to_frames", "form_to_json"]
+__all__ = ["Options", "read_form", "read_document", "read_folder", "read_forms", "to_frames", "form_to_json",
+           "find_tables", "tables_to_frames"]  # fmt: skip
+
+
+def find_tables(path: str | Path, options: Options | None = None, *, join_pages: bool = False) -> list[FoundTable]:
+    """Every ruled table of any document (no form family needed), each on the finest grid
+    its rules imply; ``join_pages`` joins a table continued on the next page. Raises a
+    SelfEvalError on a bad file."""
+    return found_tables(read_tables(path, options), join_pages)
+
+
+def tables_to_frames(tables: Iterable[FoundTable], *, fill_spans: bool = False) -> list[pd.DataFrame]:
+    """Each table's grid as a DataFrame (a spanning cell's text in its top-left position,
+    or in every position it covers with ``fill_spans``)."""
+    return [table_frame(t.table, fill_spans) for t in tables]
 
 
 def to_frames(items: Form | FileResult | Iterable[Form | FileResult]) -> dict[str, pd.DataFrame]:

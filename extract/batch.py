@@ -10,6 +10,8 @@ end, also after Ctrl-C, so they always hold every file finished so far."""
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import sys
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
@@ -103,11 +105,21 @@ def _failed(job: Job, reason: str, seconds: float = 0.0) -> FileResult:
     return FileResult(job.name, [], seconds, f"{job.path}: {reason}")
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fresh single-threaded server that has imported the pipeline,
+    not from this process: a process that has read a scan holds the OCR engine and its
+    native threads, and a worker forked from it inherits the engine without its threads
+    and hangs on its first page (seen in a test session; a notebook would do the same)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["extract.pipeline"])
+    return context
+
+
 def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int, timeout: float | None,
               views: bool = True) -> Iterator[tuple[str, FileResult]]:
     """Each file's result (with its content digest and, with ``views``, its page views) as
     it comes in, from a pool of ``workers`` processes."""
-    with ProcessPool(max_workers=max(1, workers)) as pool:
+    with ProcessPool(max_workers=max(1, workers), context=_worker_context()) as pool:
         pending: dict[Future[FileResult], tuple[Job, str, int]] = {}
 
         def schedule(job: Job, digest: str, attempt: int) -> None:

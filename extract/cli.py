@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from .batch import Job, collect_inputs, run_archive
-from .errors import LayoutError
+from .errors import LayoutError, SelfEvalError
 from .forms.layouts import get_layout, load_layouts
 from .model import DEFAULT_DPI, Options
 from .output.export import DEFAULT_FORMATS, FORMATS, SCHEMA_FILE
@@ -157,6 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("path", type=Path, metavar="PATH", help="an output folder or a form's JSON document")
     va.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
                     help="a folder of your own layout files (repeatable)")
+    tb = sub.add_parser("tables", help="every ruled table of any document: JSON, CSV, XLSX and HTML")
+    tb.add_argument("inputs", nargs="+", metavar="INPUT", help="PDF or image files, or folders of them")
+    tb.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR", help="output folder")
+    tb.add_argument("--ocr", dest="ocr_engine", help="OCR engine for pages without a usable text layer")
+    tb.add_argument("--force-ocr", action="store_true", help="OCR pages even if they have text")
+    tb.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=f"render resolution for OCR (default {DEFAULT_DPI})")
+    tb.add_argument("--pages", type=parse_pages, help="pages to read, e.g. 1-3,5 (default: all)")
+    tb.add_argument("--fill-spans", action="store_true",
+                    help="in the CSVs, a spanning cell's text in every position it covers")
+    tb.add_argument("--join-pages", action="store_true",
+                    help="join a table continued on the next page (same columns) into one")
+    tb.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     rp = sub.add_parser("report", help="write the review report of an output folder into OUTDIR/report/")
     rp.add_argument("path", type=Path, metavar="OUTDIR", help="an output folder of selfeval extract")
     rp.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
@@ -165,6 +177,34 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--layouts", type=Path, action="append", default=[], metavar="DIR",
                     help="also a folder of your own layout files (repeatable)")
     return parser
+
+
+def extract_tables(args: argparse.Namespace) -> int:
+    """``selfeval tables``: each input's ruled tables into the output folder; a bad file
+    gets one line and the others go on."""
+    from .output.tables import found_tables, write_tables
+    from .pipeline import read_tables
+
+    configure_logging(0)  # pdfminer's font warnings kept off the terminal, as for extract
+    options = Options(ocr_engine=args.ocr_engine, force_ocr=args.force_ocr, dpi=args.dpi, pages=args.pages)
+    inputs = collect_inputs(args.inputs)
+    if not inputs:
+        print("error: no input files found", file=sys.stderr)
+        return EXIT_NOTHING
+    failed = tables = 0
+    for path, name in inputs:
+        try:
+            found = found_tables(read_tables(path, options), args.join_pages)
+        except SelfEvalError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        write_tables(found, name, args.output, fill_spans=args.fill_spans,
+                     xlsx=importlib.util.find_spec("openpyxl") is not None)  # fmt: skip
+        tables += len(found)
+    if not args.quiet:
+        print(f"{len(inputs)} file(s), {tables} table(s), {failed} failed → {args.output}")
+    return EXIT_NOTHING if failed == len(inputs) else EXIT_SOME_FAILED if failed else EXIT_OK
 
 
 def write_report(outdir: Path, layout_dirs: tuple[Path, ...], quiet: bool = False) -> int:
@@ -203,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         return list_layouts(args.layouts)
     if args.command == "validate":
         return revalidate_path(args.path, tuple(args.layouts))
+    if args.command == "tables":
+        return extract_tables(args)
     if args.command == "report":
         return write_report(args.path, tuple(args.layouts))
     if args.command == "schema":

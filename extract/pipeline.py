@@ -16,7 +16,7 @@ from .forms.splitting import split_forms
 from .grid.rows import document_rows
 from .inputs import image_file_pages, open_pdf, pdf_page_image, sniff
 from .inputs.thumbnails import image_thumbnail, pdf_page_thumbnail
-from .model import POINTS_PER_INCH, FileResult, Form, Options, PageResult, PageView
+from .model import POINTS_PER_INCH, FileResult, Form, Options, PageResult, PageView, Table
 from .ocr.rapid import threads_from_env
 from .rules.validate import rules_for, validate
 from .scan import mend_cut_pages, read_scanned_page
@@ -53,6 +53,15 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
     finally:
         pdf.close()
     return mend_cut_pages(results, options)
+
+
+def read_tables(path: str | Path, options: Options | None = None) -> list[Table]:
+    """Every ruled table of a document, any document (no form family needed), in page
+    order: from the text layer where a page has a usable one, else by OCR. A frame around
+    a text box (one cell) is not a table."""
+    options = options or Options()
+    pages = read_pages(Path(path), options)
+    return [t for p in pages for t in p.page.tables if len(t.cells) > 1]
 
 
 def _outside_by_page(pages: list[PageResult]) -> dict[int, list[str]]:

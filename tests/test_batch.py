@@ -169,3 +169,15 @@ def test_a_worker_holds_opencv_to_its_thread_budget(monkeypatch: pytest.MonkeyPa
         assert cv2.getNumThreads() == 1 and result.status == "failed"
     finally:
         cv2.setNumThreads(-1)
+
+
+@pytest.mark.ocr
+def test_a_batch_after_a_scan_read_in_the_same_process_does_not_hang(tmp_path: Path) -> None:
+    """This process holds the OCR engine and its native threads after reading a scan; the
+    batch's workers must not inherit them (a forked copy hung on its first page)."""
+    from extract.pipeline import process_file
+
+    assert process_file(SAMPLES / SCANS[0], Options()).status != "failed"
+    inbox = archive(tmp_path / "in", SCANS[:2])
+    assert main(["extract", str(inbox), "-o", str(tmp_path / "out"), "-q", "-j", "2", "--timeout", "120"]) == 0
+    assert all(row["status"] != "failed" for row in summary(tmp_path / "out"))

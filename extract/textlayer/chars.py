@@ -53,7 +53,9 @@ def is_usable(words: list[Word]) -> bool:
 
 
 def ruling_segments(page: Any) -> list[Segment]:
-    """Straight horizontal and vertical strokes: lines, thin rectangles and rectangle edges."""
+    """Straight horizontal and vertical strokes: lines, thin rectangles, rectangle edges,
+    and thin filled paths (LibreOffice draws a border that meets a diagonal as a slanted
+    quadrilateral, which pdfplumber lists as a curve)."""
     segments: list[Segment] = []
     for line in page.lines:
         x0, x1, top, bottom = line["x0"], line["x1"], line["top"], line["bottom"]
@@ -75,4 +77,11 @@ def ruling_segments(page: Any) -> list[Segment]:
                 Segment(x0, top, x0, bottom),
                 Segment(x1, top, x1, bottom),
             ]
+    for curve in page.curves:
+        x0, x1, top, bottom = curve["x0"], curve["x1"], curve["top"], curve["bottom"]
+        w, h = x1 - x0, bottom - top
+        if h <= MAX_LINE_THICKNESS and w > 4 * h:
+            segments.append(Segment(x0, (top + bottom) / 2, x1, (top + bottom) / 2))
+        elif w <= MAX_LINE_THICKNESS and h > 4 * w:
+            segments.append(Segment((x0 + x1) / 2, top, (x0 + x1) / 2, bottom))
     return segments

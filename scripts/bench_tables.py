@@ -128,7 +128,7 @@ def img2table_tables(path: Path) -> list[Grid]:
         raise ImportError("img2table's environment is not set up (bench_tables.py --setup-peers)")
     done = subprocess.run([str(python), str(ROOT / "scripts" / "peer_img2table.py"), str(path)],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    return [_spans_from_boxes([tuple(box) for box in boxes]) for boxes in json.loads(done.stdout)]
+    return [_spans_from_boxes([tuple(box) for box in boxes]) for boxes in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
 TOOLS: dict[str, Callable[[Path], list[Grid]]] = {

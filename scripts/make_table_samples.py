@@ -134,7 +134,8 @@ def misaligned_header() -> Spec:
 
 
 def xlsx_pdf(name: str, specs: list[Spec], work: Path, *, header_fill: str | None = None,
-             diagonal: tuple[int, int] | None = None, repeat_header: bool = False) -> Path:
+             diagonal: tuple[int, int] | None = None, repeat_header: bool = False,
+             row_height: float | None = None) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -174,7 +175,7 @@ def xlsx_pdf(name: str, specs: list[Spec], work: Path, *, header_fill: str | Non
     for i, width in enumerate(spec.widths):
         sheet.column_dimensions[chr(65 + i)].width = width
     for r in range(1, offset + 1):
-        sheet.row_dimensions[r].height = 30 if spec.n_rows < 20 else 18
+        sheet.row_dimensions[r].height = row_height or (30 if spec.n_rows < 20 else 18)
     sheet.page_setup.orientation = "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -258,12 +259,16 @@ def scan_pdf(source: Path, target: Path, dpi: int = 200, stamp: bool = False, se
 
 
 def main() -> int:
+    from scripts.make_samples import normalize_pdf
+
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tables_") as tmp:
         work = Path(tmp)
         first, second = long_table()
         made: dict[str, tuple[Path, list[Spec], str]] = {
-            "xlsx_budget": (xlsx_pdf("xlsx_budget", [budget_table()], work), [budget_table()], "spreadsheet"),
+            # tall rows: the table reaches down to where the scan's seal is pressed
+            "xlsx_budget": (xlsx_pdf("xlsx_budget", [budget_table()], work, row_height=72), [budget_table()],
+                            "spreadsheet"),
             "xlsx_timetable": (xlsx_pdf("xlsx_timetable", [timetable()], work, diagonal=(0, 0)), [timetable()], "spreadsheet"),
             "xlsx_coloured": (xlsx_pdf("xlsx_coloured", [coloured_header()], work, header_fill="1F4E79"),
                               [coloured_header()], "spreadsheet"),
@@ -277,6 +282,7 @@ def main() -> int:
         }  # fmt: skip
         for name, (pdf, specs, kind) in made.items():
             shutil.copy(pdf, OUT / f"{name}.pdf")
+            normalize_pdf(OUT / f"{name}.pdf")  # byte-reproducible: fixed dates and /ID
             truth = {"kind": kind, "tables": [s.truth() for s in specs]}
             (OUT / f"{name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         for name, stamp in (("xlsx_budget", True), ("html_bank", False), ("xlsx_timetable", False)):

@@ -58,7 +58,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scanned", action="store_true", help="scanned samples instead")
     parser.add_argument("--ocr", help="OCR engine for scanned pages")
-    parser.add_argument("--folder", type=Path, help="samples folder (overrides --scanned)")
+    parser.add_argument("--photos", action="store_true", help="the phone photos (samples/photos) instead")
+    parser.add_argument("--folder", type=Path, help="samples folder (overrides --scanned, --photos)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print field errors")
     parser.add_argument("--fields", help="with -v: only these fields' errors, all of them "
                         "(comma-separated, e.g. indicator,level2)")
@@ -66,6 +67,7 @@ def main() -> int:
     args = parser.parse_args()
     folders = [args.folder] if args.folder else (
         [ROOT / "samples" / "scanned"] if args.scanned
+        else [ROOT / "samples" / "photos"] if args.photos
         else [ROOT / "samples" / "exported", ROOT / "samples" / "project"])
     options = Options(ocr_engine=args.ocr)
     header = (f"{'sample':<38} {'truth':>5} {'got':>5} {'rowP':>6} {'rowR':>6} {'scores':>7}"

@@ -205,3 +205,14 @@ def test_a_reviewers_correction_shows_in_the_report(out: Path, tmp_path: Path) -
 def test_report_refuses_a_folder_that_is_not_an_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path)]) == 2
     assert "not an output folder" in capsys.readouterr().err
+
+
+def test_extract_with_report_writes_it_and_reports_a_rerun_without_reading_again(tmp_path: Path) -> None:
+    sample = SAMPLES / "exported" / "dept_justice_2019.pdf"
+    assert main(["extract", str(sample), "-o", str(tmp_path), "-q", "--report"]) == 0
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "dept_justice_2019.pdf" in index
+    (tmp_path / "report" / "index.html").unlink()
+    assert main(["report", str(tmp_path)]) == 0 and (tmp_path / "report" / "index.html").exists()
+    images = list((tmp_path / "report" / "pages").rglob("*.webp"))
+    assert len(images) == len(read_page_views(tmp_path, str(sample))) > 0

@@ -26,9 +26,10 @@ PROJECT = SAMPLES / "project"  # scanned too: the project family (scripts/make_p
 TRUTHS = sorted(SCANNED.glob("*.truth.json"))
 IMAGE_SUFFIXES = {".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg"}
 SCAN_KEYS = {"dpi", "skew_degrees", "rotation", "broken_lines", "stamp", "jpeg_quality"}
-# 16 MB since the project family (项目支出绩效自评表) came in: its exported PDFs and three
-# scans (scripts/make_project_samples.py); 12 MB before, 10 MB until the colour scan
-LIMIT = 16 * 1024 * 1024
+# 19.5 MB since the phone photos (samples/photos, 2.6 MB: a photo is a colour JPEG of the
+# whole frame) and the ruled tables (samples/tables, 1 MB) came in; 16 MB since the project
+# family, 12 MB before, 10 MB until the colour scan
+LIMIT = int(19.5 * 1024 * 1024)
 
 
 def load(path: Path) -> dict:
@@ -148,5 +149,5 @@ def du_bytes(path: Path) -> int:
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
-def test_samples_folder_under_12mb() -> None:  # the limit is LIMIT (16 MB now)
+def test_samples_folder_stays_small() -> None:  # the limit is LIMIT
     assert du_bytes(SAMPLES) < LIMIT

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import InputFileError
 from ..model import DEFAULT_DPI, POINTS_PER_INCH
+from .photo import UnreadablePage, find_page
 from .seals import seal_free_gray
 
 # An image object covering at least this share of the page box is "the scan of the page"
@@ -52,6 +53,18 @@ def _to_gray(pil_image: Any) -> np.ndarray:
     if pil_image.mode in ("RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "P"):
         return seal_free_gray(np.asarray(pil_image.convert("RGB"), dtype=np.uint8))
     return np.ascontiguousarray(np.asarray(pil_image.convert("L"), dtype=np.uint8))
+
+
+def _page_pixels(pil_image: Any) -> tuple[np.ndarray, float | None]:
+    """An image's page as grey pixels: for a phone photo the paper found, flattened and
+    neutralised (``photo.find_page``) with its dpi; for anything else the image as it is
+    and None. Raises photo.UnreadablePage for a photo that cannot be read."""
+    if pil_image.mode in ("RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "P", "L"):
+        rgb = np.asarray(pil_image.convert("RGB"), dtype=np.uint8)
+        found = find_page(rgb)
+        if found is not None:
+            return seal_free_gray(found.image), found.dpi
+    return _to_gray(pil_image), None
 
 
 def _upright(image: np.ndarray, matrix: tuple[float, ...], page_rotation: int) -> np.ndarray:
@@ -94,10 +107,12 @@ def _single_scan(page: Any) -> tuple[np.ndarray, float] | None:
         return None  # placed at an angle: let pdfium render it
     try:
         bitmap = obj.get_bitmap(render=False)
-        gray = _to_gray(bitmap.to_pil())
+        gray, photo_dpi = _page_pixels(bitmap.to_pil())
     except (pdfium.PdfiumError, ValueError, OSError):
         return None  # an unusual colour space or filter: rendering still works
     gray = _upright(gray, m, page.get_rotation())
+    if photo_dpi is not None:  # a phone photo: the page found in it, at a known resolution
+        return gray, photo_dpi / POINTS_PER_INCH
     rotated = page.get_rotation() % 180 == 90
     box_w = (top - bottom) if rotated else (right - left)
     pixels_per_point = gray.shape[1] / box_w
@@ -119,7 +134,10 @@ def pdf_page_image(path: Path, number: int, dpi: float) -> tuple[np.ndarray, flo
             raise InputFileError(f"{path}: no page {number} (the PDF has {len(pdf)})")
         page = pdf[number - 1]
         try:
-            found = _single_scan(page)
+            try:
+                found = _single_scan(page)
+            except UnreadablePage as exc:
+                raise UnreadablePage(f"{path}: page {number}: {exc}") from None
             if found is not None:
                 return found
             scale = dpi / POINTS_PER_INCH
@@ -156,10 +174,14 @@ def image_file_pages(path: Path) -> list[tuple[np.ndarray, float]]:
     pages: list[tuple[np.ndarray, float]] = []
     try:
         with Image.open(path) as img:
-            for frame in ImageSequence.Iterator(img):
+            for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
                 frame.load()
                 upright = ImageOps.exif_transpose(frame) or frame
-                pages.append((_to_gray(upright), _file_dpi(frame.info, frame.size)))
+                try:
+                    gray, photo_dpi = _page_pixels(upright)
+                except UnreadablePage as exc:
+                    raise UnreadablePage(f"{path}: page {number}: {exc}") from None
+                pages.append((gray, photo_dpi or _file_dpi(frame.info, frame.size)))
     except FileNotFoundError:
         raise InputFileError(f"{path}: file not found") from None
     except UnidentifiedImageError:

@@ -1,0 +1,140 @@
+"""Phone photos: the sheet of paper found in the frame and flattened to an upright page.
+
+A photo shows the page at an angle with the desk around it, under uneven, tinted light.
+The paper is the largest bright region of the frame; its four corners (the extreme
+points of its hull along the two diagonals) give a perspective transform onto an A4 page
+at ``PAGE_DPI``, so the rest of the pipeline gets a page at a known resolution, as from a
+scanner. The paper's tint is neutralised channel by channel. A flatbed scan, whose paper
+fills the frame, is left as it is. A page that is too blurred or too small to read is
+refused with its reason (``UnreadablePage``), never read into wrong rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..errors import SelfEvalError
+
+PAGE_DPI = 200.0
+A4_MM = (210.0, 297.0)
+# The paper must cover this share of the frame to be the page, and less than the upper
+# share to be a photo at all (a flatbed scan's paper fills the frame).
+MIN_PAPER_SHARE, MAX_PAPER_SHARE = 0.12, 0.90
+# The paper must be this much brighter (grey levels, medians) than what lies around it: a
+# desk is (64–131 on the sample photos); the margin of a scan is paper too (14 on a blank
+# scanned page whose middle Otsu took for "the paper").
+MIN_DESK_CONTRAST = 35.0
+# Below this many photo pixels per millimetre of paper the print is not legible.
+MIN_PIXELS_PER_MM = 2.4
+# Variance of the Laplacian of the flattened page (at PAGE_DPI) below which it is too
+# blurred to read (measured: sharp photos of the samples 65–200, the same blurred by
+# a Gaussian of 2 pixels 11–14, which OCR reads badly).
+MIN_SHARPNESS = 30.0
+TILE, INK_TILE_STD = 64, 25.0  # sharpness is measured on the tiles with print in them
+ANALYSIS_SIDE = 1000  # the long side of the copy the paper is looked for on
+
+
+class UnreadablePage(SelfEvalError):
+    """A photographed page that cannot be read, with the reason."""
+
+
+@dataclass(frozen=True)
+class FoundPage:
+    """A photo's paper: its corners in the photo (TL, TR, BR, BL) and the page flattened."""
+
+    corners: np.ndarray
+    image: np.ndarray
+    dpi: float
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def paper_corners(image: np.ndarray) -> np.ndarray | None:
+    """The four corners (TL, TR, BR, BL, in the image's pixels) of the largest bright
+    region, or None when there is none or it fills the frame (a scan)."""
+    gray = _gray(image)
+    h, w = gray.shape
+    scale = ANALYSIS_SIDE / max(h, w)
+    small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    paper = max(contours, key=cv2.contourArea)
+    hull = cv2.convexHull(paper).reshape(-1, 2).astype(np.float64)
+    share = cv2.contourArea(hull.astype(np.float32)) / (small.shape[0] * small.shape[1])
+    if not MIN_PAPER_SHARE <= share <= MAX_PAPER_SHARE:
+        return None
+    s, d = hull.sum(axis=1), hull[:, 0] - hull[:, 1]
+    corners = np.array([hull[s.argmin()], hull[d.argmax()], hull[s.argmax()], hull[d.argmin()]])
+    inside = np.zeros(small.shape, np.uint8)
+    cv2.fillPoly(inside, [corners.astype(np.int32)], 1)
+    if float(np.median(small[inside == 1])) - float(np.median(small[inside == 0])) < MIN_DESK_CONTRAST:
+        return None  # no desk around it: a scan whose margin is paper too
+    return corners / scale
+
+
+def _side(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.hypot(*(a - b)))
+
+
+def page_size(corners: np.ndarray) -> tuple[int, int]:
+    """The flattened page's pixel size at PAGE_DPI: A4, upright or landscape as the paper
+    lies in the photo."""
+    tl, tr, br, bl = corners
+    width = (_side(tl, tr) + _side(bl, br)) / 2
+    height = (_side(tl, bl) + _side(tr, br)) / 2
+    short, long = (round(A4_MM[0] / 25.4 * PAGE_DPI), round(A4_MM[1] / 25.4 * PAGE_DPI))
+    return (long, short) if width > height else (short, long)
+
+
+def neutral(image: np.ndarray) -> np.ndarray:
+    """The paper's tint removed: each channel scaled so that the paper (its brightest
+    tenth) is grey."""
+    if image.ndim == 2:
+        return image
+    paper = np.percentile(image.reshape(-1, 3), 90, axis=0).astype(np.float32)
+    gains = paper.max() / np.maximum(paper, 1.0)
+    return np.clip(image.astype(np.float32) * gains[None, None, :], 0, 255).astype(np.uint8)
+
+
+def sharpness(gray: np.ndarray) -> float:
+    """How sharp the print is: the variance of the Laplacian over the tiles that hold ink
+    (their median), so that a page of little text is not taken for a blurred one."""
+    laplacian = cv2.Laplacian(gray, cv2.CV_32F)
+    h, w = gray.shape
+    values = [float(laplacian[y:y + TILE, x:x + TILE].var())
+              for y in range(0, h - TILE + 1, TILE) for x in range(0, w - TILE + 1, TILE)
+              if float(gray[y:y + TILE, x:x + TILE].std()) > INK_TILE_STD]  # fmt: skip
+    return float(np.median(values)) if values else 0.0
+
+
+def find_page(image: np.ndarray) -> FoundPage | None:
+    """The photographed page flattened to an upright A4 at PAGE_DPI (RGB or grey as
+    given), or None for an image whose paper fills the frame (a scan: read as it is).
+    Raises UnreadablePage for paper too small or a page too blurred to read."""
+    corners = paper_corners(image)
+    if corners is None:
+        return None
+    size = page_size(corners)
+    tl, tr, br, bl = corners
+    longest = max(_side(tl, tr), _side(bl, br), _side(tl, bl), _side(tr, br))
+    if longest / A4_MM[1] < MIN_PIXELS_PER_MM:
+        raise UnreadablePage(f"the page is too small in the photo ({longest / A4_MM[1]:.1f} pixels a millimetre, "
+                             f"{MIN_PIXELS_PER_MM:g} needed)")  # fmt: skip
+    target = np.float32([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]])
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    flat = cv2.warpPerspective(image, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    flat = neutral(flat)
+    measured = sharpness(_gray(flat))
+    if measured < MIN_SHARPNESS:
+        raise UnreadablePage(f"the photo is too blurred to read (sharpness {measured:.0f}, {MIN_SHARPNESS:g} needed)")
+    return FoundPage(corners, flat, PAGE_DPI)

@@ -122,6 +122,7 @@ class PageResult:
 
     page: Page
     outside_text: list[str]  # text lines outside the tables (title, year, signatures)
+    unreadable: str = ""  # why the page could not be read at all (a blurred photo), if so
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,19 @@ from .forms.layouts import get_layout, load_layouts
 from .forms.parser import parse_form
 from .forms.splitting import split_forms
 from .grid.rows import document_rows
-from .inputs import image_file_pages, open_pdf, pdf_page_image, sniff
+from .inputs import UnreadablePage, image_file_frames, open_pdf, pdf_page_image, sniff
 from .inputs.thumbnails import image_thumbnail, pdf_page_thumbnail
-from .model import POINTS_PER_INCH, FileResult, Form, Options, PageResult, PageView, Table
+from .model import (
+    POINTS_PER_INCH,
+    FileResult,
+    Finding,
+    Form,
+    Options,
+    Page,
+    PageResult,
+    PageView,
+    Table,
+)
 from .ocr.rapid import threads_from_env
 from .rules.validate import rules_for, validate
 from .scan import mend_cut_pages, read_scanned_page
@@ -29,10 +39,11 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
     results: list[PageResult]
     if sniff(path) == "image":
         results = [
-            read_scanned_page(gray, dpi / POINTS_PER_INCH, number, options, path)
-            for number, (gray, dpi) in enumerate(image_file_pages(path), start=1)
+            _unreadable(number, reason) if gray is None
+            else read_scanned_page(gray, dpi / POINTS_PER_INCH, number, options, path)
+            for number, (gray, dpi, reason) in enumerate(image_file_frames(path), start=1)
             if options.pages is None or number in options.pages
-        ]
+        ]  # fmt: skip
         return mend_cut_pages(results, options)
     pdf = open_pdf(path)
     results = []
@@ -42,8 +53,11 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
                 continue
             result = None if options.force_ocr else read_text_page(pdf_page, number, options, path)
             if result is None:
-                gray, pixels_per_point = pdf_page_image(path, number, options.dpi)
-                result = read_scanned_page(gray, pixels_per_point, number, options, path)
+                try:
+                    gray, pixels_per_point = pdf_page_image(path, number, options.dpi)
+                    result = read_scanned_page(gray, pixels_per_point, number, options, path)
+                except UnreadablePage as exc:
+                    result = _unreadable(number, str(exc).split(": ", 2)[-1])
             results.append(result)
             pdf_page.close()
     except SelfEvalError:
@@ -64,6 +78,18 @@ def read_tables(path: str | Path, options: Options | None = None) -> list[Table]
     return [t for p in pages for t in p.page.tables if len(t.cells) > 1]
 
 
+def _unreadable(number: int, reason: str) -> PageResult:
+    """A page that cannot be read at all (a blurred photo): no tables, and why."""
+    return PageResult(Page(number, 0.0, 0.0, "ocr", ()), [], unreadable=reason)
+
+
+def unreadable_findings(pages: list[PageResult], numbers: list[int]) -> list[Finding]:
+    """An ``unreadable_page`` finding for each unread page among ``numbers``."""
+    return [Finding("unreadable_page", "error", f"page {p.page.number}", "a readable page", p.unreadable,
+                    f"page {p.page.number} could not be read: {p.unreadable}", p.page.number)
+            for p in pages if p.unreadable and p.page.number in numbers]  # fmt: skip
+
+
 def _outside_by_page(pages: list[PageResult]) -> dict[int, list[str]]:
     return {p.page.number: list(p.outside_text) for p in pages}
 
@@ -74,6 +100,8 @@ def page_views(pages: list[PageResult], path: Path) -> list[PageView]:
     views = []
     for result in pages:
         page = result.page
+        if result.unreadable:
+            continue
         image = getattr(result, "image", None)
         data, scale = image_thumbnail(image) if image is not None else pdf_page_thumbnail(path, page.number)
         views.append(PageView(page.number, page.method, page.width, page.height, scale, data, page.tables))
@@ -93,6 +121,9 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
     path = Path(path)
     pages = read_pages(path, options)
     tables = [t for p in pages for t in p.page.tables]
+    unread = [p for p in pages if p.unreadable]
+    if not tables and unread:
+        raise UnreadablePage(f"{path}: " + "; ".join(f"page {p.page.number}: {p.unreadable}" for p in unread))
     if not tables:
         raise NoTableError(f"{path}: no ruled table found")
     outside = _outside_by_page(pages)
@@ -126,7 +157,9 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
         form.form = len(forms) + 1
         form.layout_score = choice.score
         form.page_methods = methods
-        form.findings = validate(form, rules)
+        # an unread page belongs to the form whose pages surround it (every form's, alone)
+        near = numbers if len(parts) == 1 else list(range(numbers[0], numbers[-1] + 2))
+        form.findings = validate(form, rules) + unreadable_findings(pages, near)
         forms.append(form)
     if not forms:
         raise NoTableError(f"{path}: no indicator table found (no header with {', '.join(layout.match.required_roles)})")

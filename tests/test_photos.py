@@ -111,3 +111,26 @@ def test_an_exif_orientation_is_respected(tmp_path: Path) -> None:
 
     (gray, dpi), = image_file_pages(tmp_path / "tagged.jpg")
     assert dpi == PAGE_DPI and gray.shape[0] > gray.shape[1]  # the portrait project page, upright
+
+
+@pytest.mark.ocr
+def test_a_blurred_page_is_a_finding_and_the_other_pages_are_read(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from extract.pipeline import process_file
+    from scripts.make_samples import _write_image_pdf
+
+    frames = []
+    for number in (1, 2):
+        photo = page_pixels(PHOTOS / "proj_mof_2023-photo.pdf", number)
+        if number == 2:
+            photo = cv2.GaussianBlur(photo, (0, 0), 4)
+        buffer = io.BytesIO()
+        Image.fromarray(photo).save(buffer, "JPEG", quality=85)
+        h, w = photo.shape[:2]
+        frames.append((buffer.getvalue(), w, h, w * 0.75, h * 0.75))
+    _write_image_pdf(tmp_path / "half.pdf", frames, colour=True)
+    result = process_file(tmp_path / "half.pdf")
+    assert result.status == "flagged" and result.form is not None and result.form.indicators
+    unread = [f for f in result.form.findings if f.rule == "unreadable_page"]
+    assert [(f.page, "too blurred" in f.message) for f in unread] == [(2, True)]

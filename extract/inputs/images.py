@@ -167,21 +167,34 @@ def _file_dpi(info: dict[Any, Any], size: tuple[int, int]) -> float:
 
 
 def image_file_pages(path: Path) -> list[tuple[np.ndarray, float]]:
-    """Every page (frame) of a PNG/JPEG/TIFF file as (grayscale image, dpi)."""
+    """Every page (frame) of a PNG/JPEG/TIFF file as (grayscale image, dpi); raises
+    UnreadablePage for a photographed page that cannot be read."""
+    pages = []
+    for number, (gray, dpi, reason) in enumerate(image_file_frames(path), start=1):
+        if gray is None:
+            raise UnreadablePage(f"{path}: page {number}: {reason}")
+        pages.append((gray, dpi))
+    return pages
+
+
+def image_file_frames(path: Path) -> list[tuple[np.ndarray | None, float, str]]:
+    """Every page (frame) of a PNG/JPEG/TIFF file as (grayscale image, dpi, ""), or
+    (None, 0, reason) for a photographed page that cannot be read."""
     from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
-    pages: list[tuple[np.ndarray, float]] = []
+    pages: list[tuple[np.ndarray | None, float, str]] = []
     try:
         with Image.open(path) as img:
-            for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
+            for frame in ImageSequence.Iterator(img):
                 frame.load()
                 upright = ImageOps.exif_transpose(frame) or frame
                 try:
                     gray, photo_dpi = _page_pixels(upright)
                 except UnreadablePage as exc:
-                    raise UnreadablePage(f"{path}: page {number}: {exc}") from None
-                pages.append((gray, photo_dpi or _file_dpi(frame.info, frame.size)))
+                    pages.append((None, 0.0, str(exc)))
+                    continue
+                pages.append((gray, photo_dpi or _file_dpi(frame.info, frame.size), ""))
     except FileNotFoundError:
         raise InputFileError(f"{path}: file not found") from None
     except UnidentifiedImageError:

@@ -34,7 +34,7 @@ def read_scanned_page(gray: np.ndarray, pixels_per_point: float, number: int, op
               page.rotation, page.skew, len(tables),
               {k: round(v, 3) for k, v in page.timings.items()})
     strips = tuple(cut_strips(page.ocr_image, tables))
-    return ScanResult(Page(number, float(w), float(h), "ocr", tuple(tables)), outside, strips, page.image)
+    return ScanResult(Page(number, float(w), float(h), "ocr", tuple(tables)), outside, cut_strips=strips, image=page.image)
 
 
 def mend_cut_pages(results: list[PageResult], options: Options) -> list[PageResult]:

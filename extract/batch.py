@@ -153,10 +153,13 @@ def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int, timeo
 # Two Dask defaults that cost a local cluster's workers 10 % each on this work (measured
 # with bench_batch): the nanny's MALLOC_TRIM_THRESHOLD_=65536, meant for tasks that hold
 # memory, makes every page's large images fault in again (None keeps glibc's adaptive
-# threshold); and the worker's profiler samples the task's stack every 10 ms.
+# threshold); and the worker's profiler samples the task's stack every 10 ms. The memory
+# and system monitors poll less often: a task here runs for seconds, not milliseconds.
 DASK_WORKER_CONFIG = {
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
 }
 
 
@@ -177,8 +180,10 @@ def _read_on_dask(todo: list[tuple[Job, str]], options: Options, address: str,
                                    dashboard_address=None)
     client = Client(cluster if cluster is not None else address)
     try:
-        futures = {client.submit(process_file_in_worker, job.path, options, job.name, key=f"selfeval-{i}",
-                                 retries=ATTEMPTS - 1, pure=False): (job, digest)
+        # the local pool's order (largest first) as Dask priorities: with tasks submitted
+        # at once, Dask would otherwise break ties by key
+        futures = {client.submit(process_file_in_worker, job.path, options, job.name, key=f"selfeval-{i:06d}",
+                                 priority=len(todo) - i, retries=ATTEMPTS - 1, pure=False): (job, digest)
                    for i, (job, digest) in enumerate(todo)}  # fmt: skip
         for future in as_completed(futures):
             job, digest = futures[future]

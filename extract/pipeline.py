@@ -186,8 +186,8 @@ def process_file(path: str | Path, options: Options | None = None, name: str | N
     start = time.perf_counter()
     label = name or str(path)
     try:
-        forms, views = read_document_and_pages(path, options, name=label, views=views)
-        return FileResult(file=label, forms=forms, seconds=time.perf_counter() - start, pages=views)
+        forms, kept = read_document_and_pages(path, options, name=label, views=views)
+        return FileResult(file=label, forms=forms, seconds=time.perf_counter() - start, pages=kept)
     except SelfEvalError as exc:
         return FileResult(file=label, forms=[], seconds=time.perf_counter() - start, error=str(exc))
     except Exception as exc:  # a bug must not stop a batch; the summary names it

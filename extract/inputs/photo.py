@@ -130,7 +130,7 @@ def find_page(image: np.ndarray) -> FoundPage | None:
     if longest / A4_MM[1] < MIN_PIXELS_PER_MM:
         raise UnreadablePage(f"the page is too small in the photo ({longest / A4_MM[1]:.1f} pixels a millimetre, "
                              f"{MIN_PIXELS_PER_MM:g} needed)")  # fmt: skip
-    target = np.float32([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]])
+    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
     flat = cv2.warpPerspective(image, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     flat = neutral(flat)

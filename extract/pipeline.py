@@ -41,7 +41,7 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
         results = [
             _unreadable(number, reason) if gray is None
             else read_scanned_page(gray, dpi / POINTS_PER_INCH, number, options, path)
-            for number, (gray, dpi, reason) in enumerate(image_file_frames(path), start=1)
+            for number, (gray, dpi, reason) in enumerate(image_file_frames(path, options.debug_dir), start=1)
             if options.pages is None or number in options.pages
         ]  # fmt: skip
         return mend_cut_pages(results, options)
@@ -54,7 +54,7 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
             result = None if options.force_ocr else read_text_page(pdf_page, number, options, path)
             if result is None:
                 try:
-                    gray, pixels_per_point = pdf_page_image(path, number, options.dpi)
+                    gray, pixels_per_point = pdf_page_image(path, number, options.dpi, options.debug_dir)
                     result = read_scanned_page(gray, pixels_per_point, number, options, path)
                 except UnreadablePage as exc:
                     result = _unreadable(number, str(exc).split(": ", 2)[-1])

@@ -134,3 +134,18 @@ def test_a_blurred_page_is_a_finding_and_the_other_pages_are_read(tmp_path: Path
     assert result.status == "flagged" and result.form is not None and result.form.indicators
     unread = [f for f in result.form.findings if f.rule == "unreadable_page"]
     assert [(f.page, "too blurred" in f.message) for f in unread] == [(2, True)]
+
+
+@pytest.mark.samples
+def test_the_debug_view_outlines_the_page_found(tmp_path: Path) -> None:
+    from extract.inputs import image_file_frames
+
+    photo = PHOTOS / "proj_execrow_2021-photo.jpg"
+    ((gray, dpi, reason),) = image_file_frames(photo, tmp_path)
+    assert gray is not None and dpi == PAGE_DPI and reason == ""
+    outline = cv2.imread(str(tmp_path / "proj_execrow_2021-photo-p1-photo.png"))
+    corners = paper_corners(cv2.cvtColor(cv2.imread(str(photo)), cv2.COLOR_BGR2RGB))
+    scale = outline.shape[1] / cv2.imread(str(photo)).shape[1]
+    x, y = ((corners[0] + corners[1]) / 2 * scale).astype(int)  # the middle of the top edge
+    patch = outline[y - 3:y + 4, x - 3:x + 4].reshape(-1, 3)
+    assert any(b < 80 and g < 80 and r > 180 for b, g, r in patch)  # drawn in red

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import InputFileError
 from ..model import DEFAULT_DPI, POINTS_PER_INCH
-from .photo import UnreadablePage, find_page
+from .photo import UnreadablePage, find_page, write_outline
 from .seals import seal_free_gray
 
 # An image object covering at least this share of the page box is "the scan of the page"
@@ -55,14 +55,17 @@ def _to_gray(pil_image: Any) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(pil_image.convert("L"), dtype=np.uint8))
 
 
-def _page_pixels(pil_image: Any) -> tuple[np.ndarray, float | None]:
+def _page_pixels(pil_image: Any, debug: Path | None = None) -> tuple[np.ndarray, float | None]:
     """An image's page as grey pixels: for a phone photo the paper found, flattened and
     neutralised (``photo.find_page``) with its dpi; for anything else the image as it is
-    and None. Raises photo.UnreadablePage for a photo that cannot be read."""
+    and None. Raises photo.UnreadablePage for a photo that cannot be read. With
+    ``debug``, a photo is written there with the found page's outline."""
     if pil_image.mode in ("RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "P", "L"):
         rgb = np.asarray(pil_image.convert("RGB"), dtype=np.uint8)
         found = find_page(rgb)
         if found is not None:
+            if debug is not None:
+                write_outline(rgb, found.corners, debug)
             return seal_free_gray(found.image), found.dpi
     return _to_gray(pil_image), None
 
@@ -89,7 +92,7 @@ def _upright(image: np.ndarray, matrix: tuple[float, ...], page_rotation: int) -
     return np.ascontiguousarray(image)
 
 
-def _single_scan(page: Any) -> tuple[np.ndarray, float] | None:
+def _single_scan(page: Any, debug: Path | None = None) -> tuple[np.ndarray, float] | None:
     """The page's one covering image at its own resolution, or None."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -107,7 +110,7 @@ def _single_scan(page: Any) -> tuple[np.ndarray, float] | None:
         return None  # placed at an angle: let pdfium render it
     try:
         bitmap = obj.get_bitmap(render=False)
-        gray, photo_dpi = _page_pixels(bitmap.to_pil())
+        gray, photo_dpi = _page_pixels(bitmap.to_pil(), debug)
     except (pdfium.PdfiumError, ValueError, OSError):
         return None  # an unusual colour space or filter: rendering still works
     gray = _upright(gray, m, page.get_rotation())
@@ -121,7 +124,7 @@ def _single_scan(page: Any) -> tuple[np.ndarray, float] | None:
     return gray, pixels_per_point
 
 
-def pdf_page_image(path: Path, number: int, dpi: float) -> tuple[np.ndarray, float]:
+def pdf_page_image(path: Path, number: int, dpi: float, debug_dir: Path | None = None) -> tuple[np.ndarray, float]:
     """Page ``number`` (1-based) of a PDF as a grayscale image and its pixels per point."""
     import pypdfium2 as pdfium
 
@@ -135,7 +138,7 @@ def pdf_page_image(path: Path, number: int, dpi: float) -> tuple[np.ndarray, flo
         page = pdf[number - 1]
         try:
             try:
-                found = _single_scan(page)
+                found = _single_scan(page, _debug_target(debug_dir, path, number))
             except UnreadablePage as exc:
                 raise UnreadablePage(f"{path}: page {number}: {exc}") from None
             if found is not None:
@@ -177,7 +180,11 @@ def image_file_pages(path: Path) -> list[tuple[np.ndarray, float]]:
     return pages
 
 
-def image_file_frames(path: Path) -> list[tuple[np.ndarray | None, float, str]]:
+def _debug_target(debug_dir: Path | None, path: Path, number: int) -> Path | None:
+    return None if debug_dir is None else Path(debug_dir) / f"{path.stem}-p{number}-photo.png"
+
+
+def image_file_frames(path: Path, debug_dir: Path | None = None) -> list[tuple[np.ndarray | None, float, str]]:
     """Every page (frame) of a PNG/JPEG/TIFF file as (grayscale image, dpi, ""), or
     (None, 0, reason) for a photographed page that cannot be read."""
     from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
@@ -186,11 +193,11 @@ def image_file_frames(path: Path) -> list[tuple[np.ndarray | None, float, str]]:
     pages: list[tuple[np.ndarray | None, float, str]] = []
     try:
         with Image.open(path) as img:
-            for frame in ImageSequence.Iterator(img):
+            for number, frame in enumerate(ImageSequence.Iterator(img), start=1):
                 frame.load()
                 upright = ImageOps.exif_transpose(frame) or frame
                 try:
-                    gray, photo_dpi = _page_pixels(upright)
+                    gray, photo_dpi = _page_pixels(upright, _debug_target(debug_dir, path, number))
                 except UnreadablePage as exc:
                     pages.append((None, 0.0, str(exc)))
                     continue

@@ -11,6 +11,7 @@ refused with its reason (``UnreadablePage``), never read into wrong rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -138,3 +139,15 @@ def find_page(image: np.ndarray) -> FoundPage | None:
     if measured < MIN_SHARPNESS:
         raise UnreadablePage(f"the photo is too blurred to read (sharpness {measured:.0f}, {MIN_SHARPNESS:g} needed)")
     return FoundPage(corners, flat, PAGE_DPI)
+
+
+def write_outline(image: np.ndarray, corners: np.ndarray, target: Path) -> None:
+    """The photo, scaled down, with the page found in it outlined (``--debug``)."""
+    scale = min(1.0, 1600 / max(image.shape[:2]))
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.cvtColor(small, cv2.COLOR_RGB2BGR) if small.ndim == 3 else cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    cv2.polylines(small, [(corners * scale).astype(np.int32)], True, (0, 0, 255), 3)
+    for x, y in (corners * scale).astype(int):
+        cv2.circle(small, (int(x), int(y)), 8, (0, 160, 0), -1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(target), small)

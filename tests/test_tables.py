@@ -115,3 +115,18 @@ def test_a_bad_file_is_one_line_and_the_others_go_on(tmp_path: Path, capsys: pyt
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "broken.pdf" in err[0]
     assert len(json.loads((tmp_path / "out" / "good.json").read_text(encoding="utf-8"))["tables"]) == 1
+
+
+@pytest.mark.ocr
+def test_an_image_file_gives_the_same_grid(tmp_path: Path) -> None:
+    """A PNG (the timetable at 200 dpi): found by the scan stages, the same finest grid."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(TABLES / "xlsx_timetable.pdf"))
+    document[0].render(scale=200 / 72, grayscale=True).to_pil().save(tmp_path / "timetable.png", dpi=(200, 200))
+    (found,) = find_tables(tmp_path / "timetable.png")
+    (want,) = truth("xlsx_timetable")
+    assert (found.table.n_rows, found.table.n_cols) == (want["n_rows"], want["n_cols"])
+    assert {(c.row, c.col, c.rowspan, c.colspan) for c in found.table.cells} == {
+        (c["row"], c["col"], c["rowspan"], c["colspan"]) for c in want["cells"]}
+    assert found.table.cells[0].source != "text"

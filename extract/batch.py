@@ -154,8 +154,11 @@ def _read_all(todo: list[tuple[Job, str]], options: Options, workers: int, timeo
 # with bench_batch): the nanny's MALLOC_TRIM_THRESHOLD_=65536, meant for tasks that hold
 # memory, makes every page's large images fault in again (None keeps glibc's adaptive
 # threshold); and the worker's profiler samples the task's stack every 10 ms. The memory
-# and system monitors poll less often: a task here runs for seconds, not milliseconds.
+# and system monitors poll less often: a task here runs for seconds, not milliseconds. The
+# scheduler hands a worker its next file only when it is free (saturation 1.0, not 1.1,
+# which queues a second file on a worker while the other may be idle at the end).
 DASK_WORKER_CONFIG = {
+    "distributed.scheduler.worker-saturation": 1.0,
     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
     "distributed.worker.profile.enabled": False,
     "distributed.worker.memory.monitor-interval": "1s",

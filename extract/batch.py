@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from .forms.layouts import layout_folders
 from .model import FileResult, Options
+from .ocr.registry import engines_loaded
 from .output import corrections
 from .output.export import DEFAULT_FORMATS, write_outputs
 from .output.pages import drop_page_views, write_page_views
@@ -106,10 +107,13 @@ def _failed(job: Job, reason: str, seconds: float = 0.0) -> FileResult:
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a fresh single-threaded server that has imported the pipeline,
-    not from this process: a process that has read a scan holds the OCR engine and its
-    native threads, and a worker forked from it inherits the engine without its threads
-    and hangs on its first page (seen in a test session; a notebook would do the same)."""
+    """Workers forked from this process, unless it has read a scan: then it holds the OCR
+    engine and its native threads, and a worker forked from it inherits the engine without
+    its threads and hangs on its first page (seen in a test session; a notebook would do
+    the same). Its workers then fork from a fresh server that has imported the pipeline
+    (a script calling the API must then guard its entry point with ``__main__``)."""
+    if not engines_loaded():
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["extract.pipeline"])
     return context

@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 def extract_tables(args: argparse.Namespace) -> int:
     """``selfeval tables``: each input's ruled tables into the output folder; a bad file
     gets one line and the others go on."""
-    from .output.tables import found_tables, write_tables
+    from .output.tables import found_tables, output_stem, write_tables
     from .pipeline import read_tables
 
     configure_logging(0)  # pdfminer's font warnings kept off the terminal, as for extract
@@ -192,15 +192,22 @@ def extract_tables(args: argparse.Namespace) -> int:
         print("error: no input files found", file=sys.stderr)
         return EXIT_NOTHING
     failed = tables = 0
-    for path, name in inputs:
+    stems = [output_stem(name) for _, name in inputs]
+    for (path, name), stem in zip(inputs, stems):
+        if stems.count(stem) > 1:  # a.pdf and a.png: both keep their suffix
+            stem = output_stem(name + ".x")
         try:
             found = found_tables(read_tables(path, options), args.join_pages)
+            write_tables(found, name, args.output, fill_spans=args.fill_spans, stem=stem,
+                         xlsx=importlib.util.find_spec("openpyxl") is not None)  # fmt: skip
         except SelfEvalError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
             continue
-        write_tables(found, name, args.output, fill_spans=args.fill_spans,
-                     xlsx=importlib.util.find_spec("openpyxl") is not None)  # fmt: skip
+        except Exception as exc:  # one file's problem never stops the others
+            print(f"error: {path}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+            failed += 1
+            continue
         tables += len(found)
     if not args.quiet:
         print(f"{len(inputs)} file(s), {tables} table(s), {failed} failed → {args.output}")
@@ -307,8 +314,11 @@ def main(argv: list[str] | None = None) -> int:
             + (f" ({'; '.join(notes)})" if notes else "")
             + f" → {report.paths.get('summary', args.output)}"
         )
-    if args.report:
-        write_report(Path(args.output), tuple(args.layouts), quiet=args.quiet)
+    if args.report and not report.interrupted:
+        try:
+            write_report(Path(args.output), tuple(args.layouts), quiet=args.quiet)
+        except Exception as exc:  # the converted outputs stand; only the report is missing
+            print(f"error: {args.output}: cannot write the report ({type(exc).__name__}: {exc})", file=sys.stderr)
     if report.interrupted:
         return EXIT_INTERRUPTED
     if len(failed) == len(results):

@@ -3,6 +3,7 @@ text → grid rows → form → findings."""
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -32,6 +33,8 @@ from .rules.validate import rules_for, validate
 from .scan import mend_cut_pages, read_scanned_page
 from .textlayer import read_text_page
 
+log = logging.getLogger(__name__)
+
 
 def read_pages(path: Path, options: Options) -> list[PageResult]:
     """Every page of a PDF or image, each read the best way it can be: from its text
@@ -57,7 +60,7 @@ def read_pages(path: Path, options: Options) -> list[PageResult]:
                     gray, pixels_per_point = pdf_page_image(path, number, options.dpi, options.debug_dir)
                     result = read_scanned_page(gray, pixels_per_point, number, options, path)
                 except UnreadablePage as exc:
-                    result = _unreadable(number, str(exc).split(": ", 2)[-1])
+                    result = _unreadable(number, exc.reason)
             results.append(result)
             pdf_page.close()
     except SelfEvalError:
@@ -83,11 +86,11 @@ def _unreadable(number: int, reason: str) -> PageResult:
     return PageResult(Page(number, 0.0, 0.0, "ocr", ()), [], unreadable=reason)
 
 
-def unreadable_findings(pages: list[PageResult], numbers: list[int]) -> list[Finding]:
-    """An ``unreadable_page`` finding for each unread page among ``numbers``."""
-    return [Finding("unreadable_page", "error", f"page {p.page.number}", "a readable page", p.unreadable,
-                    f"page {p.page.number} could not be read: {p.unreadable}", p.page.number)
-            for p in pages if p.unreadable and p.page.number in numbers]  # fmt: skip
+def unreadable_finding(page: PageResult) -> Finding:
+    """The ``unreadable_page`` finding of a page that could not be read."""
+    number = page.page.number
+    return Finding("unreadable_page", "error", f"page {number}", "a readable page", page.unreadable,
+                   f"page {number} could not be read: {page.unreadable}", number)
 
 
 def _outside_by_page(pages: list[PageResult]) -> dict[int, list[str]]:
@@ -103,7 +106,11 @@ def page_views(pages: list[PageResult], path: Path) -> list[PageView]:
         if result.unreadable:
             continue
         image = getattr(result, "image", None)
-        data, scale = image_thumbnail(image) if image is not None else pdf_page_thumbnail(path, page.number)
+        try:
+            data, scale = image_thumbnail(image) if image is not None else pdf_page_thumbnail(path, page.number)
+        except (SelfEvalError, cv2.error, RuntimeError, ValueError) as exc:  # the report shows no image
+            log.warning("%s p%d: no page image for the report (%s)", path, page.number, exc)
+            continue
         views.append(PageView(page.number, page.method, page.width, page.height, scale, data, page.tables))
     return views
 
@@ -139,6 +146,7 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
     rules = rules_for(layout)
     parts = split_forms(rows, layout)
     forms: list[Form] = []
+    starts: list[int] = []  # each form's first page
     for form_rows in parts:
         # a file of one form keeps every page (a signature page has no rows); each form
         # of a file of several has the pages its rows are on
@@ -157,12 +165,14 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
         form.form = len(forms) + 1
         form.layout_score = choice.score
         form.page_methods = methods
-        # an unread page belongs to the form whose pages surround it (every form's, alone)
-        near = numbers if len(parts) == 1 else list(range(numbers[0], numbers[-1] + 2))
-        form.findings = validate(form, rules) + unreadable_findings(pages, near)
+        form.findings = validate(form, rules)
         forms.append(form)
+        starts.append(numbers[0] if numbers else 0)
     if not forms:
         raise NoTableError(f"{path}: no indicator table found (no header with {', '.join(layout.match.required_roles)})")
+    for page in (p for p in pages if p.unreadable):  # to the form it follows, else the first
+        owner = max((i for i, start in enumerate(starts) if start <= page.page.number), default=0)
+        forms[owner].findings.append(unreadable_finding(page))
     return forms, page_views(pages, path) if views else []
 
 

@@ -130,3 +130,19 @@ def test_an_image_file_gives_the_same_grid(tmp_path: Path) -> None:
     assert {(c.row, c.col, c.rowspan, c.colspan) for c in found.table.cells} == {
         (c["row"], c["col"], c["rowspan"], c["colspan"]) for c in want["cells"]}
     assert found.table.cells[0].source != "text"
+
+
+@pytest.mark.samples
+def test_inputs_of_one_name_keep_their_suffix_and_a_rerun_replaces_old_csvs(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(TABLES / "xlsx_assets.pdf", inbox / "y.pdf")  # two tables
+    shutil.copy(TABLES / "xlsx_budget.pdf", inbox / "y.PDF")  # one table
+    out = tmp_path / "out"
+    assert main(["tables", str(inbox), "-o", str(out), "-q"]) == 0
+    assert len(json.loads((out / "y.pdf.json").read_text(encoding="utf-8"))["tables"]) == 2
+    assert len(json.loads((out / "y.PDF.json").read_text(encoding="utf-8"))["tables"]) == 1
+    (inbox / "y.PDF").unlink()
+    shutil.copy(TABLES / "xlsx_budget.pdf", inbox / "y.pdf")  # the same name, one table now
+    assert main(["tables", str(inbox), "-o", str(out), "-q"]) == 0
+    assert sorted(p.name for p in out.glob("y.t*.csv")) == ["y.t1.csv"]

@@ -140,7 +140,7 @@ def pdf_page_image(path: Path, number: int, dpi: float, debug_dir: Path | None =
             try:
                 found = _single_scan(page, _debug_target(debug_dir, path, number))
             except UnreadablePage as exc:
-                raise UnreadablePage(f"{path}: page {number}: {exc}") from None
+                raise UnreadablePage(f"{path}: page {number}: {exc.reason}", exc.reason) from None
             if found is not None:
                 return found
             scale = dpi / POINTS_PER_INCH
@@ -175,7 +175,7 @@ def image_file_pages(path: Path) -> list[tuple[np.ndarray, float]]:
     pages = []
     for number, (gray, dpi, reason) in enumerate(image_file_frames(path), start=1):
         if gray is None:
-            raise UnreadablePage(f"{path}: page {number}: {reason}")
+            raise UnreadablePage(f"{path}: page {number}: {reason}", reason)
         pages.append((gray, dpi))
     return pages
 
@@ -199,7 +199,7 @@ def image_file_frames(path: Path, debug_dir: Path | None = None) -> list[tuple[n
                 try:
                     gray, photo_dpi = _page_pixels(upright, _debug_target(debug_dir, path, number))
                 except UnreadablePage as exc:
-                    pages.append((None, 0.0, str(exc)))
+                    pages.append((None, 0.0, exc.reason))
                     continue
                 pages.append((gray, photo_dpi or _file_dpi(frame.info, frame.size), ""))
     except FileNotFoundError:

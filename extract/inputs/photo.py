@@ -38,7 +38,11 @@ ANALYSIS_SIDE = 1000  # the long side of the copy the paper is looked for on
 
 
 class UnreadablePage(SelfEvalError):
-    """A photographed page that cannot be read, with the reason."""
+    """A photographed page that cannot be read; ``reason`` says why (without the file)."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ def sharpness(gray: np.ndarray) -> float:
     values = [float(laplacian[y:y + TILE, x:x + TILE].var())
               for y in range(0, h - TILE + 1, TILE) for x in range(0, w - TILE + 1, TILE)
               if float(gray[y:y + TILE, x:x + TILE].std()) > INK_TILE_STD]  # fmt: skip
-    return float(np.median(values)) if values else 0.0
+    return float(np.median(values)) if values else float("inf")  # no print: nothing blurred
 
 
 def find_page(image: np.ndarray) -> FoundPage | None:

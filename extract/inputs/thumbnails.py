@@ -42,6 +42,7 @@ def pdf_page_thumbnail(path: Path, number: int) -> tuple[bytes, float]:
         pdf = pdfium.PdfDocument(str(path))
         try:
             page = pdf[number - 1]
+            page.set_cropbox(*page.get_mediabox())  # the text layer's boxes are in the media box
             width, height = page.get_size()
             scale = LONG_SIDE / max(width, height)
             gray = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))

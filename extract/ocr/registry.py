@@ -56,6 +56,11 @@ def get_engine(name: str | None = None) -> OcrEngine:
     return _create(key)
 
 
+def engines_loaded() -> bool:
+    """Whether this process has created an engine (its native threads run)."""
+    return _create.cache_info().currsize > 0
+
+
 @cache
 def _create(key: str) -> OcrEngine:
     """One engine instance per process (RapidOCR loads its ONNX models once)."""

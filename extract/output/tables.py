@@ -149,11 +149,17 @@ def output_stem(file: str) -> str:
 
 
 def write_tables(found: list[FoundTable], file: str, outdir: Path, *, fill_spans: bool = False,
-                 xlsx: bool = True) -> dict[str, Path]:
+                 xlsx: bool = True, stem: str | None = None) -> dict[str, Path]:
     """One input's tables: ``<stem>.json``, ``<stem>.t<k>.csv`` per table, ``<stem>.html``
-    and ``<stem>.xlsx`` (a sheet per table, merged cells merged)."""
+    and ``<stem>.xlsx`` (a sheet per table, merged cells merged); the CSVs and workbook of
+    an earlier run of the same input are replaced, not left beside."""
     outdir.mkdir(parents=True, exist_ok=True)
-    stem = output_stem(file)
+    stem = stem or output_stem(file)
+    for old in outdir.iterdir():
+        middle = old.name[len(stem) + 2 : -len(".csv")]
+        if old.name.startswith(f"{stem}.t") and old.name.endswith(".csv") and middle.isdigit():
+            old.unlink()
+    (outdir / f"{stem}.xlsx").unlink(missing_ok=True)
     paths = {"json": outdir / f"{stem}.json", "html": outdir / f"{stem}.html"}
     document = {"file": file, "tables": [table_json(t) for t in found]}
     write_atomic(paths["json"], json.dumps(document, ensure_ascii=False, indent=1) + "\n")

@@ -8,6 +8,7 @@ import io
 import re
 from collections import Counter
 from typing import Any
+from urllib.parse import quote
 
 from .views import FileView
 
@@ -52,7 +53,7 @@ def totals_chart(files: list[FileView]) -> str:
                 if chosen:
                     dots = axes.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=18, color=colour,
                                         label=status, alpha=0.8)  # fmt: skip
-                    dots.set_urls([f"files/{p[2].slug}.html" for p in chosen])
+                    dots.set_urls([f"files/{quote(p[2].slug)}.html" for p in chosen])
             axes.legend(frameon=False, loc="upper left")
         else:
             axes.text(0.5, 0.5, "no totals", ha="center", transform=axes.transAxes)

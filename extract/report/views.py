@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..model import FileResult, Form, Provenance
 from ..output import corrections
@@ -283,6 +284,6 @@ def file_views(outdir: Path, layout_dirs: tuple[Path, ...] = (), image_root: str
     """A view of every file kept in ``outdir``; page images are referred to under
     ``image_root/<slug>/``."""
     results, fixes = kept_results(outdir, layout_dirs)
-    return [file_view(r, read_page_views(outdir, r.file), f"{image_root}/{slug_of(r.file)}", fixes)
+    return [file_view(r, read_page_views(outdir, r.file), f"{image_root}/{quote(slug_of(r.file))}", fixes)
             for r in results]  # fmt: skip
 

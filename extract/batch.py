@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import sys
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
 from dataclasses import dataclass, field
@@ -189,7 +190,8 @@ def _read_on_dask(todo: list[tuple[Job, str]], options: Options, address: str,
     try:
         # the local pool's order (largest first) as Dask priorities: with tasks submitted
         # at once, Dask would otherwise break ties by key
-        futures = {client.submit(process_file_in_worker, job.path, options, job.name, key=f"selfeval-{i:06d}",
+        run = uuid.uuid4().hex[:12]  # keys of this run only: another client's run may share the scheduler
+        futures = {client.submit(process_file_in_worker, job.path, options, job.name, key=f"selfeval-{run}-{i:06d}",
                                  priority=len(todo) - i, retries=ATTEMPTS - 1, pure=False): (job, digest)
                    for i, (job, digest) in enumerate(todo)}  # fmt: skip
         for future in as_completed(futures):

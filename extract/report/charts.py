@@ -20,11 +20,8 @@ OK, FLAGGED = "#2f6f4f", "#c0392b"
 
 def _svg(figure, title: str) -> str:  # type: ignore[no-untyped-def]
     """The figure as an inline SVG element with an accessible title."""
-    import matplotlib.pyplot as plt
-
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{title}" ', svg, count=1)
@@ -34,15 +31,14 @@ def _svg(figure, title: str) -> str:  # type: ignore[no-untyped-def]
 def totals_chart(files: list[FileView]) -> str:
     """Declared against computed total, one point per form, on the line where they agree."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: the caller's backend stays as it is
 
     points = [(form.declared_total, form.computed_total, file)
               for file in files for form in file.forms
               if form.declared_total is not None and form.computed_total is not None]  # fmt: skip
-    with plt.rc_context(_STYLE):  # type: ignore[arg-type]
-        figure, axes = plt.subplots(figsize=(4.6, 3.6))
+    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
+        figure = Figure(figsize=(4.6, 3.6))
+        axes = figure.subplots()
         if points:
             low = min(min(p[0], p[1]) for p in points)
             high = max(max(p[0], p[1]) for p in points)
@@ -65,13 +61,12 @@ def totals_chart(files: list[FileView]) -> str:
 def findings_chart(files: list[FileView]) -> str:
     """Findings per rule, most frequent on top."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     counts = Counter(f.rule for file in files for f in file.findings).most_common()
-    with plt.rc_context(_STYLE):  # type: ignore[arg-type]
-        figure, axes = plt.subplots(figsize=(4.6, max(1.6, 0.3 * len(counts) + 0.8)))
+    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
+        figure = Figure(figsize=(4.6, max(1.6, 0.3 * len(counts) + 0.8)))
+        axes = figure.subplots()
         if counts:
             rules = [rule for rule, _ in reversed(counts)]
             values = [n for _, n in reversed(counts)]

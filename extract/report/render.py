@@ -21,10 +21,11 @@ ASSETS = ("report.css", "report.js")
 
 
 def number(value: float | None) -> str:
-    """A score or total as printed: no trailing zeros, empty for None."""
+    """A score or total as printed: up to the 3 decimals the rules compare, no trailing
+    zeros, empty for None."""
     if value is None:
         return ""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def _environment():  # type: ignore[no-untyped-def]

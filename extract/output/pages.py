@@ -13,6 +13,7 @@ from typing import Any
 from ..model import PageView, Table
 from .export import write_atomic
 from .records import record_path
+from .tables import cell_json
 
 PAGES_DIR = "pages"
 INDEX = "pages.json"
@@ -24,14 +25,9 @@ def pages_folder(outdir: Path, file: str) -> Path:
 
 
 def _table_json(table: Table) -> dict[str, Any]:
-    return {
-        "bbox": table.bbox.rounded(),
-        "n_rows": table.n_rows,
-        "n_cols": table.n_cols,
-        "cells": [{"row": c.row, "col": c.col, "rowspan": c.rowspan, "colspan": c.colspan,
-                   "bbox": c.bbox.rounded(), "text": c.text, "confidence": round(c.confidence, 3),
-                   "source": c.source, "raw_text": c.raw_text} for c in table.cells],  # fmt: skip
-    }
+    """A table as ``selfeval tables`` writes it, each cell with its raw OCR text too."""
+    cells = [{**cell_json(c), "raw_text": c.raw_text} for c in table.cells]
+    return {"bbox": table.bbox.rounded(), "n_rows": table.n_rows, "n_cols": table.n_cols, "cells": cells}
 
 
 def write_page_views(outdir: Path, file: str, views: list[PageView]) -> None:

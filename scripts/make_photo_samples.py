@@ -26,7 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "samples" / "photos"
-PHOTO_DPI = 170  # the page's resolution in the photo before perspective (about 6 Mpx for the frame)
+PHOTO_DPI = 170  # the page's resolution in the photo before perspective (a 4–5 Mpx frame)
+MEGAPIXELS_AT_PHOTO_DPI = 4.5  # a frame's size at PHOTO_DPI (landscape 4.3, portrait 4.7)
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,24 @@ class PhotoSpec:
     curl: bool = True
     shadow: bool = True
     fmt: str = "pdf"  # "pdf" (one photo a page) or "jpg" (one-page forms)
+    upside_down: bool = False  # the page turned half round in the frame
+    curl_scale: float = 1.0  # the curl's lift, times the usual 0.6–1.4 % of the page height
+    megapixels: float | None = None  # the camera's frame; None: PHOTO_DPI (a 4–5 Mpx frame)
 
     @property
     def stem(self) -> str:
         name = Path(self.source).stem
-        return f"{name}-photo{'-quarter' if self.quarter else ''}"
+        turn = "-quarter" if self.quarter else "-upsidedown" if self.upside_down else ""
+        camera = f"-{self.megapixels:g}mp" if self.megapixels else ""
+        bent = f"-curl{self.curl_scale:g}" if self.curl_scale != 1.0 else ""
+        return f"{name}-photo{turn}{camera}{bent}"
+
+    @property
+    def dpi(self) -> float:
+        """The page's resolution in the photo before perspective."""
+        if self.megapixels is None:
+            return PHOTO_DPI
+        return PHOTO_DPI * (self.megapixels / MEGAPIXELS_AT_PHOTO_DPI) ** 0.5
 
 
 SPECS = [
@@ -53,6 +67,13 @@ UNSEEN = [
     PhotoSpec("exported/dept_edu_2022.pdf"),
     PhotoSpec("exported/dept_water_2023.pdf", quarter=True),
     PhotoSpec("project/proj_local_2024.pdf"),
+    PhotoSpec("exported/dept_market_2022.pdf", megapixels=12),
+    PhotoSpec("exported/dept_civil_2021.pdf", upside_down=True, megapixels=12),
+    PhotoSpec("project/proj_word_2022.pdf", megapixels=12),
+    PhotoSpec("exported/dept_health_2020.pdf", curl=False, megapixels=8),
+    PhotoSpec("exported/dept_cgzf_2023.pdf", curl_scale=3.0, megapixels=12),
+    PhotoSpec("project/proj_multi_2023.pdf", curl_scale=3.0),
+    PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", curl_scale=6.0),
 ]
 
 
@@ -69,13 +90,13 @@ def desk(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return np.clip(base[None, None, :] * shade, 0, 255)
 
 
-def curl(page: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def curl(page: np.ndarray, rng: np.random.Generator, scale: float = 1.0) -> np.ndarray:
     """The page lifted near one long edge: rows there bend (a smooth vertical shift that
     grows towards the edge), as a curl near the binding looks from above."""
     h, w = page.shape[:2]
     xs = np.arange(w, dtype=np.float32)
     edge = rng.uniform(0.10, 0.22) * w
-    amount = rng.uniform(0.006, 0.014) * h
+    amount = rng.uniform(0.006, 0.014) * h * scale
     lift = np.where(xs > w - edge, ((xs - (w - edge)) / edge) ** 2 * amount, 0.0)
     ys = np.arange(h, dtype=np.float32)
     map_x = np.tile(xs, (h, 1))
@@ -89,7 +110,7 @@ def photograph(clean: np.ndarray, rng: np.random.Generator, spec: PhotoSpec) -> 
     page = cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR).astype(np.float32)
     page *= rng.uniform(0.90, 0.97)  # paper is not white in a photo
     if spec.curl:
-        page = curl(page, rng)
+        page = curl(page, rng, spec.curl_scale)
     h, w = page.shape[:2]
     frame_w = int(max(w, h) * rng.uniform(1.15, 1.30)) if w > h else int(w * rng.uniform(1.25, 1.4))
     frame_h = int(frame_w * (3 / 4 if w > h else 4 / 3))
@@ -127,6 +148,8 @@ def photograph(clean: np.ndarray, rng: np.random.Generator, spec: PhotoSpec) -> 
     image = np.clip(image, 0, 255).astype(np.uint8)
     if spec.quarter:
         image = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+    elif spec.upside_down:
+        image = cv2.rotate(image, cv2.ROTATE_180)
     return image
 
 
@@ -141,7 +164,7 @@ def make_photo(spec: PhotoSpec, out: Path) -> dict[str, Any]:
     doc = pdfium.PdfDocument(str(source))
     photos = []
     for i in range(len(doc)):
-        clean = np.asarray(doc[i].render(scale=PHOTO_DPI / 72.0, grayscale=True).to_pil().convert("L"))
+        clean = np.asarray(doc[i].render(scale=spec.dpi / 72.0, grayscale=True).to_pil().convert("L"))
         photos.append(photograph(clean, rng, spec))
     doc.close()
     out.mkdir(parents=True, exist_ok=True)
@@ -162,8 +185,9 @@ def make_photo(spec: PhotoSpec, out: Path) -> dict[str, Any]:
     truth_path = source.with_suffix(".truth.json")
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     truth["file"] = target.name
-    truth["photo"] = {"source": spec.source, "quarter_turn": spec.quarter, "curl": spec.curl,
-                      "shadow": spec.shadow, "jpeg_quality": quality}  # fmt: skip
+    truth["photo"] = {"source": spec.source, "quarter_turn": spec.quarter, "upside_down": spec.upside_down,
+                      "curl": spec.curl, "shadow": spec.shadow, "jpeg_quality": quality,
+                      "frame_pixels": [int(photos[0].shape[1]), int(photos[0].shape[0])]}  # fmt: skip
     (out / f"{spec.stem}.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
                                                  encoding="utf-8")  # fmt: skip
     return {"file": target.name, "pages": len(photos), "bytes": target.stat().st_size}

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from ..errors import SelfEvalError
+from .dewarp import Dewarp, dewarp
 
 PAGE_DPI = 200.0
 A4_MM = (210.0, 297.0)
@@ -47,11 +48,13 @@ class UnreadablePage(SelfEvalError):
 
 @dataclass(frozen=True)
 class FoundPage:
-    """A photo's paper: its corners in the photo (TL, TR, BR, BL) and the page flattened."""
+    """A photo's paper: its corners in the photo (TL, TR, BR, BL), the page flattened and
+    its curl removed (``mesh``: the rules it was measured on)."""
 
     corners: np.ndarray
     image: np.ndarray
     dpi: float
+    mesh: Dewarp | None = None
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
@@ -142,7 +145,15 @@ def find_page(image: np.ndarray) -> FoundPage | None:
     measured = sharpness(_gray(flat))
     if measured < MIN_SHARPNESS:
         raise UnreadablePage(f"the photo is too blurred to read (sharpness {measured:.0f}, {MIN_SHARPNESS:g} needed)")
-    return FoundPage(corners, flat, PAGE_DPI)
+    mesh = dewarp(flat)
+    if mesh.map_x is not None and mesh.map_y is not None:  # the photo resampled once, not twice
+        inverse = np.linalg.inv(matrix)
+        ones = np.ones_like(mesh.map_x)
+        points = np.stack([mesh.map_x, mesh.map_y, ones], axis=-1) @ inverse.T.astype(np.float32)
+        map_x = (points[..., 0] / points[..., 2]).astype(np.float32)
+        map_y = (points[..., 1] / points[..., 2]).astype(np.float32)
+        flat = neutral(cv2.remap(image, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE))
+    return FoundPage(corners, flat, PAGE_DPI, mesh)
 
 
 def write_outline(image: np.ndarray, corners: np.ndarray, target: Path) -> None:

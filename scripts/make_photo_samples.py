@@ -62,6 +62,7 @@ SPECS = [
     PhotoSpec("exported/seed_haizhu_2021.pdf", quarter=True),
     PhotoSpec("project/proj_mof_2023.pdf"),
     PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", curl=False),
+    PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", curl_scale=6.0),
 ]
 UNSEEN = [
     PhotoSpec("exported/dept_edu_2022.pdf"),
@@ -73,7 +74,6 @@ UNSEEN = [
     PhotoSpec("exported/dept_health_2020.pdf", curl=False, megapixels=8),
     PhotoSpec("exported/dept_cgzf_2023.pdf", curl_scale=3.0, megapixels=12),
     PhotoSpec("project/proj_multi_2023.pdf", curl_scale=3.0),
-    PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", curl_scale=6.0),
 ]
 
 

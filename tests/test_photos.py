@@ -149,3 +149,84 @@ def test_the_debug_view_outlines_the_page_found(tmp_path: Path) -> None:
     x, y = ((corners[0] + corners[1]) / 2 * scale).astype(int)  # the middle of the top edge
     patch = outline[y - 3:y + 4, x - 3:x + 4].reshape(-1, 3)
     assert any(b < 80 and g < 80 and r > 180 for b, g, r in patch)  # drawn in red
+
+
+@pytest.mark.samples
+def test_a_curled_page_comes_out_with_straight_rules(tmp_path: Path) -> None:
+    """The curl lifts the right edge (rules there bend by tens of pixels); the mesh traced
+    on the rules undoes it, and the debug view draws that mesh."""
+    from extract.inputs import image_file_frames
+    from extract.inputs.dewarp import MIN_WARP_PX, dewarp
+
+    photo = PHOTOS / "proj_execrow_2021-photo-curl6.jpg"
+    found = find_page(cv2.cvtColor(cv2.imread(str(photo)), cv2.COLOR_BGR2RGB))
+    assert found is not None and found.mesh is not None and found.mesh.applied
+    assert found.mesh.warp_px > 3 * MIN_WARP_PX
+    assert dewarp(found.image).warp_px < MIN_WARP_PX / 4 * 3  # straight enough to be left alone
+    image_file_frames(photo, tmp_path)
+    mesh = cv2.imread(str(tmp_path / "proj_execrow_2021-photo-curl6-p1-mesh.png"))
+    assert mesh is not None and (np.abs(mesh[..., 2].astype(int) - mesh[..., 1]) > 120).sum() > 2000  # red rules
+
+
+@pytest.mark.ocr
+def test_a_curled_project_form_reads_exactly(read_sample) -> None:  # type: ignore[no-untyped-def]
+    result = read_sample("photos/proj_execrow_2021-photo-curl6.jpg")
+    truth = json.loads((PHOTOS / "proj_execrow_2021-photo-curl6.truth.json").read_text(encoding="utf-8"))
+    form = result.form
+    assert form is not None
+    fields = ("level1", "level2", "indicator", "max_score", "score")
+    want = [tuple(leaf[k] for k in fields) for leaf in truth["indicators"]]
+    assert [tuple(getattr(leaf, k) for k in fields) for leaf in form.indicators] == want
+
+
+@pytest.mark.ocr
+def test_a_deep_shadow_across_the_table_leaves_the_scores(tmp_path: Path) -> None:
+    """A soft shadow that darkens part of the table to half the light is flattened out by
+    the background estimate, not taken for ink."""
+    from extract.pipeline import process_file
+
+    photo = cv2.imread(str(PHOTOS / "proj_execrow_2021-photo.jpg")).astype(np.float32)
+    h, w = photo.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    distance = np.hypot(xx - 0.3 * w, yy - 0.6 * h) / (0.35 * max(h, w))
+    photo *= (1.0 - 0.5 * np.clip(1.3 - distance, 0, 1))[..., None]
+    cv2.imwrite(str(tmp_path / "shadow.jpg"), np.clip(photo, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 85])
+    truth = json.loads((PHOTOS / "proj_execrow_2021-photo.truth.json").read_text(encoding="utf-8"))
+    form = process_file(tmp_path / "shadow.jpg").form
+    assert form is not None
+    assert [(leaf.max_score, leaf.score) for leaf in form.indicators] == [
+        (leaf["max_score"], leaf["score"]) for leaf in truth["indicators"]]
+
+
+@pytest.mark.ocr
+def test_a_table_cut_off_by_the_frame_is_refused_with_its_reason(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A photo whose right part of the table is outside the frame is refused for that
+    page (never read into rows without their last columns); the file's other page is read.
+    A photo that cuts only the blank margin is read."""
+    from PIL import Image
+
+    from extract.pipeline import process_file
+    from scripts.make_samples import _write_image_pdf
+
+    first = page_pixels(PHOTOS / "proj_mof_2023-photo.pdf", 1)
+    cut = first[:, : int(first.shape[1] * 0.7)]
+    with pytest.raises(UnreadablePage, match="cut off at the right edge"):
+        find_page(cut)
+    frames = []
+    for photo in (cut, page_pixels(PHOTOS / "proj_mof_2023-photo.pdf", 2)):
+        buffer = io.BytesIO()
+        Image.fromarray(np.ascontiguousarray(photo)).save(buffer, "JPEG", quality=85)
+        h, w = photo.shape[:2]
+        frames.append((buffer.getvalue(), w, h, w * 0.75, h * 0.75))
+    _write_image_pdf(tmp_path / "cut.pdf", frames, colour=True)
+    result = process_file(tmp_path / "cut.pdf")
+    assert result.status == "flagged"
+    unread = [(f.page, f.message) for form in result.forms for f in form.findings if f.rule == "unreadable_page"]
+    assert len(unread) == 1 and unread[0][0] == 1 and "cut off at the right edge" in unread[0][1]
+    cv2.imwrite(str(tmp_path / "cut.jpg"), cv2.cvtColor(cut, cv2.COLOR_RGB2BGR))
+    assert main(["extract", str(tmp_path / "cut.jpg"), "-o", str(tmp_path / "out"), "-q"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cut.jpg" in err[0] and "cut off at the right edge" in err[0]
+    margin_only = first[:, int(first.shape[1] * 0.08):]  # the paper's left margin outside the frame
+    assert find_page(margin_only) is not None

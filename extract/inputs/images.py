@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import InputFileError
 from ..model import DEFAULT_DPI, POINTS_PER_INCH
+from .dewarp import write_mesh
 from .photo import UnreadablePage, find_page, write_outline
 from .seals import seal_free_gray
 
@@ -59,13 +60,16 @@ def _page_pixels(pil_image: Any, debug: Path | None = None) -> tuple[np.ndarray,
     """An image's page as grey pixels: for a phone photo the paper found, flattened and
     neutralised (``photo.find_page``) with its dpi; for anything else the image as it is
     and None. Raises photo.UnreadablePage for a photo that cannot be read. With
-    ``debug``, a photo is written there with the found page's outline."""
+    ``debug``, a photo is written there with the found page's outline, and beside it
+    (``-mesh.png``) the flattened page with the rules its curl was measured on."""
     if pil_image.mode in ("RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "P", "L"):
         rgb = np.asarray(pil_image.convert("RGB"), dtype=np.uint8)
         found = find_page(rgb)
         if found is not None:
             if debug is not None:
                 write_outline(rgb, found.corners, debug)
+                if found.mesh is not None:
+                    write_mesh(found.image, found.mesh, debug.with_name(debug.name.replace("-photo.png", "-mesh.png")))
             return seal_free_gray(found.image), found.dpi
     return _to_gray(pil_image), None
 

@@ -36,6 +36,15 @@ MIN_PIXELS_PER_MM = 2.4
 MIN_SHARPNESS = 30.0
 TILE, INK_TILE_STD = 64, 25.0  # sharpness is measured on the tiles with print in them
 ANALYSIS_SIDE = 1000  # the long side of the copy the paper is looked for on
+# A table cut off by the frame: the paper covers more than this share of an edge band
+# EDGE_BAND pixels deep (on the analysis copy), and at least MIN_RULES_AT_EDGE ruling
+# lines (straight runs MIN_RULE_SHARE_OF_FRAME of the frame long, found on a copy
+# RULE_SIDE long) run into it.
+EDGE_BAND = 3
+PAPER_AT_EDGE_SHARE = 0.05
+RULE_SIDE = 2000
+MIN_RULE_SHARE_OF_FRAME = 0.03
+MIN_RULES_AT_EDGE = 2
 
 
 class UnreadablePage(SelfEvalError):
@@ -61,9 +70,8 @@ def _gray(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
 
 
-def paper_corners(image: np.ndarray) -> np.ndarray | None:
-    """The four corners (TL, TR, BR, BL, in the image's pixels) of the largest bright
-    region, or None when there is none or it fills the frame (a scan)."""
+def _paper_mask(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """A grey copy ANALYSIS_SIDE long, its bright regions (255 = paper) and its scale."""
     gray = _gray(image)
     h, w = gray.shape
     scale = ANALYSIS_SIDE / max(h, w)
@@ -72,7 +80,13 @@ def paper_corners(image: np.ndarray) -> np.ndarray | None:
     _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    return small, cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel), scale
+
+
+def paper_corners(image: np.ndarray) -> np.ndarray | None:
+    """The four corners (TL, TR, BR, BL, in the image's pixels) of the largest bright
+    region, or None when there is none or it fills the frame (a scan)."""
+    small, mask, scale = _paper_mask(image)
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
@@ -88,6 +102,36 @@ def paper_corners(image: np.ndarray) -> np.ndarray | None:
     if float(np.median(small[inside == 1])) - float(np.median(small[inside == 0])) < MIN_DESK_CONTRAST:
         return None  # no desk around it: a scan whose margin is paper too
     return corners / scale
+
+
+def cut_off_sides(image: np.ndarray) -> list[str]:
+    """The edges of the photo (``left``, ``right``, ``top``, ``bottom``) at which the
+    table runs out of the frame: the paper reaches that edge and so do ruling lines on it
+    (a page whose blank margin is cut off still has its whole table)."""
+    small, paper, _ = _paper_mask(image)
+    h, w = paper.shape
+    edges = {"left": paper[:, :EDGE_BAND], "right": paper[:, -EDGE_BAND:],
+             "top": paper[:EDGE_BAND, :], "bottom": paper[-EDGE_BAND:, :]}  # fmt: skip
+    touching = [side for side, band in edges.items() if (band > 0).mean() > PAPER_AT_EDGE_SHARE]
+    if not touching:
+        return []
+    gray = _gray(image)
+    scale = RULE_SIDE / max(gray.shape)
+    big = cv2.resize(gray, (round(gray.shape[1] * scale), round(gray.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+    ink = cv2.adaptiveThreshold(big, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    ink[cv2.resize(paper, (big.shape[1], big.shape[0]), interpolation=cv2.INTER_NEAREST) == 0] = 0
+    length = round(RULE_SIDE * MIN_RULE_SHARE_OF_FRAME)
+    cut = []
+    for side in touching:
+        # rules running into this edge: horizontal ones into left/right, vertical into top/bottom
+        kernel = (length, 1) if side in ("left", "right") else (1, length)
+        rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        band = {"left": rules[:, :EDGE_BAND * 2], "right": rules[:, -EDGE_BAND * 2:],
+                "top": rules[:EDGE_BAND * 2, :], "bottom": rules[-EDGE_BAND * 2:, :]}[side]  # fmt: skip
+        hits = cv2.connectedComponents((band > 0).astype(np.uint8))[0] - 1
+        if hits >= MIN_RULES_AT_EDGE:
+            cut.append(side)
+    return cut
 
 
 def _side(a: np.ndarray, b: np.ndarray) -> float:
@@ -132,6 +176,9 @@ def find_page(image: np.ndarray) -> FoundPage | None:
     corners = paper_corners(image)
     if corners is None:
         return None
+    cut = cut_off_sides(image)
+    if cut:
+        raise UnreadablePage(f"the table is cut off at the {' and '.join(cut)} edge of the photo")
     size = page_size(corners)
     tl, tr, br, bl = corners
     longest = max(_side(tl, tr), _side(bl, br), _side(tl, bl), _side(tr, br))

@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                     help=f"render resolution for OCR (default {DEFAULT_DPI})")
     ex.add_argument("--pages", type=parse_pages, help="pages to read, e.g. 1-3,5 (default: all)")
-    ex.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug images here")
+    ex.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug images here (every file is read again)")
     ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     ex.add_argument("--timeout", type=float, metavar="SECONDS",
                     help="fail a file that takes longer than this (default: no limit; not with --dask)")
@@ -294,7 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SELFEVAL_OCR_THREADS", str(max(1, cores // workers)))
     try:
         report = run_archive([Job(path, name) for path, name in jobs], options, args.output,
-                             workers=workers, timeout=args.timeout, force=args.force, quiet=args.quiet,
+                             workers=workers, timeout=args.timeout,
+                             force=args.force or args.debug is not None,  # debug images come from reading
+                             quiet=args.quiet,
                              formats=args.formats, excel_csv=args.excel_csv, database=database_url(args), dask=args.dask)
     except OSError as exc:
         print(f"error: {args.output}: cannot write output ({exc.strerror or exc})", file=sys.stderr)

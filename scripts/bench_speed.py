@@ -5,6 +5,7 @@
     python scripts/bench_speed.py --scanned --repeat 1   # OCR engines vs img2table, one core
     python scripts/bench_speed.py --folder samples/project --tools selfeval   # project forms
     python scripts/bench_speed.py --scanned --folder DIR --tools selfeval    # some scans
+    python scripts/bench_speed.py --photos --repeat 1      # phone photos: page finding's share
 
 Each tool reads every page of every sample ``--repeat`` times; the table gives the median
 and the 90th percentile of seconds per page, and each tool's median as a ratio of
@@ -32,6 +33,8 @@ sys.path.insert(0, str(ROOT))
 def pdf_pages(path: Path) -> int:
     import pypdfium2 as pdfium
 
+    if path.suffix.lower() != ".pdf":
+        return 1  # a photo or scan as an image file: one page
     return len(pdfium.PdfDocument(str(path)))
 
 
@@ -57,6 +60,7 @@ def run_camelot(path: Path) -> None:
 
 
 OCR_SECONDS = [0.0]  # time spent inside the OCR engine (scanned mode)
+PAGE_FINDING_SECONDS = [0.0]  # time spent finding and flattening photographed pages
 TABLES = [0]  # scanned mode: forms parsed (selfeval) or tables found (img2table), last run
 PAGES_WITH_TABLE: list[float] = []  # img2table: seconds of each page where it found a table
 
@@ -77,6 +81,19 @@ def _timed_engines() -> None:
                 OCR_SECONDS[0] += time.perf_counter() - start
 
         cls.read_cells = timed  # type: ignore[method-assign]
+
+    from extract.inputs import images
+
+    find_page = images.find_page
+
+    def timed_find_page(image, _original=find_page):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return _original(image)
+        finally:
+            PAGE_FINDING_SECONDS[0] += time.perf_counter() - start
+
+    images.find_page = timed_find_page  # type: ignore[assignment]
 
 
 def run_selfeval_engine(engine: str, backend: str = "auto"):  # type: ignore[no-untyped-def]
@@ -134,8 +151,9 @@ def measure(tool: str, files: list[Path], repeat: int) -> dict[str, float | None
         _timed_engines()
     fn(files[0])  # warm-up: imports, font caches, model loading
     PAGES_WITH_TABLE.clear()
-    OCR_SECONDS[0] = 0.0
+    OCR_SECONDS[0] = PAGE_FINDING_SECONDS[0] = 0.0
     total = 0.0
+    pages = 0
     for _ in range(repeat):
         TABLES[0] = 0
         for path in files:
@@ -144,10 +162,13 @@ def measure(tool: str, files: list[Path], repeat: int) -> dict[str, float | None
             elapsed = time.perf_counter() - start
             total += elapsed
             per_page.append(elapsed / pdf_pages(path))
+            pages += pdf_pages(path)
     per_page.sort()
     return {
         "found": TABLES[0],
         "ocr_share": OCR_SECONDS[0] / total if total and tool.startswith("selfeval-") else None,
+        "outside_ocr": (total - OCR_SECONDS[0]) / pages if pages and tool.startswith("selfeval-") else None,
+        "page_finding": PAGE_FINDING_SECONDS[0] / pages if pages and tool.startswith("selfeval-") else None,
         "median": statistics.median(per_page),
         "p90": per_page[int(0.9 * (len(per_page) - 1))],
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -163,14 +184,20 @@ def main() -> int:
     parser.add_argument("--tools", default="selfeval,pdfplumber,camelot-lattice")
     parser.add_argument("--scanned", action="store_true",
                         help="scanned pages, one core: OCR engines and img2table")
+    parser.add_argument("--photos", action="store_true",
+                        help="the phone photos (samples/photos, PDFs and JPGs), one core, rapidocr")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--one-core", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.photos:
+        args.scanned = True  # one core, OCR columns
+        if args.tools == parser.get_default("tools"):
+            args.tools = "selfeval-rapidocr"
     if args.folder is None:
-        args.folder = ROOT / "samples" / ("scanned" if args.scanned else "exported")
+        args.folder = ROOT / "samples" / ("photos" if args.photos else "scanned" if args.scanned else "exported")
     if args.scanned and not args.child and args.tools == parser.get_default("tools"):
         args.tools = SCANNED_TOOLS
-    files = sorted(args.folder.glob("*.pdf"))
+    files = sorted(p for p in args.folder.iterdir() if p.suffix.lower() in (".pdf", ".jpg", ".jpeg", ".png"))
     if args.folder.name == "scanned":
         files = [f for f in files if f.name in SCANNED_FILES]
     if args.child:
@@ -192,12 +219,16 @@ def main() -> int:
         results[tool] = json.loads(out.stdout.strip().splitlines()[-1])
     pages = sum(pdf_pages(p) for p in files)
     print(f"{len(files)} files, {pages} pages, {args.repeat} runs each")
-    print(f"{'tool':<20} {'median s/page':>14} {'p90 s/page':>11} {'× first':>8} {'OCR share':>10} {'peak MB':>8} {'found':>6}")
+    print(f"{'tool':<20} {'median s/page':>14} {'p90 s/page':>11} {'× first':>8} {'OCR share':>10} "
+          f"{'not OCR s/page':>15} {'page finding s/page':>20} {'peak MB':>8} {'found':>6}")  # fmt: skip
     base = next(iter(results.values()), {}).get("median")
     for tool, r in results.items():
         ratio = f"{r['median'] / base:.2f}" if base else "-"
         share = f"{r['ocr_share']:.0%}" if r.get("ocr_share") is not None else "-"
-        print(f"{tool:<20} {r['median']:>14.3f} {r['p90']:>11.3f} {ratio:>8} {share:>10} {r['peak_mb']:>8.0f} {r.get('found', 0):>6}")
+        outside = f"{r['outside_ocr']:.2f}" if r.get("outside_ocr") is not None else "-"
+        finding = f"{r['page_finding']:.2f}" if r.get("page_finding") is not None else "-"
+        print(f"{tool:<20} {r['median']:>14.3f} {r['p90']:>11.3f} {ratio:>8} {share:>10} {outside:>15} {finding:>20} "
+              f"{r['peak_mb']:>8.0f} {r.get('found', 0):>6}")  # fmt: skip
     print("found: scanned mode only: forms parsed (selfeval) or tables found (img2table) in the last run")
     for tool, r in results.items():
         if r.get("median_with_table") is not None:

@@ -39,6 +39,7 @@ class PhotoSpec:
     fmt: str = "pdf"  # "pdf" (one photo a page) or "jpg" (one-page forms)
     upside_down: bool = False  # the page turned half round in the frame
     curl_scale: float = 1.0  # the curl's lift, times the usual 0.6–1.4 % of the page height
+    white_desk: bool = False  # a desk as light as the paper: only the table tells the page
     megapixels: float | None = None  # the camera's frame; None: PHOTO_DPI (a 4–5 Mpx frame)
 
     @property
@@ -47,7 +48,8 @@ class PhotoSpec:
         turn = "-quarter" if self.quarter else "-upsidedown" if self.upside_down else ""
         camera = f"-{self.megapixels:g}mp" if self.megapixels else ""
         bent = f"-curl{self.curl_scale:g}" if self.curl_scale != 1.0 else ""
-        return f"{name}-photo{turn}{camera}{bent}"
+        white = "-whitedesk" if self.white_desk else ""
+        return f"{name}-photo{turn}{camera}{bent}{white}"
 
     @property
     def dpi(self) -> float:
@@ -63,6 +65,7 @@ SPECS = [
     PhotoSpec("project/proj_mof_2023.pdf"),
     PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", curl=False),
     PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", curl_scale=6.0),
+    PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", white_desk=True),
 ]
 UNSEEN = [
     PhotoSpec("exported/dept_edu_2022.pdf"),
@@ -74,6 +77,8 @@ UNSEEN = [
     PhotoSpec("exported/dept_health_2020.pdf", curl=False, megapixels=8),
     PhotoSpec("exported/dept_cgzf_2023.pdf", curl_scale=3.0, megapixels=12),
     PhotoSpec("project/proj_multi_2023.pdf", curl_scale=3.0),
+    PhotoSpec("exported/dept_culture_2024.pdf", white_desk=True, megapixels=12),
+    PhotoSpec("project/proj_inline_2022.pdf", white_desk=True),
 ]
 
 
@@ -81,9 +86,11 @@ def _seed(text: str) -> int:
     return zlib.crc32(text.encode())
 
 
-def desk(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
-    """A wooden or grey desk: a base colour, grain along x, low-frequency blotches."""
-    base = rng.choice([[92, 120, 156], [70, 80, 95], [120, 135, 150], [60, 95, 140]]).astype(np.float32)
+def desk(rng: np.random.Generator, h: int, w: int, white: bool = False) -> np.ndarray:
+    """A wooden or grey desk (or a white one): a base colour, grain along x, low-frequency
+    blotches."""
+    colours = [[222, 224, 226], [210, 214, 216]] if white else [[92, 120, 156], [70, 80, 95], [120, 135, 150], [60, 95, 140]]
+    base = rng.choice(colours).astype(np.float32)
     grain = cv2.resize(rng.normal(0, 1, (max(2, h // 40), 8)).astype(np.float32), (w, h))
     blotch = cv2.resize(rng.normal(0, 1, (6, 6)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
     shade = 1.0 + 0.08 * grain[..., None] + 0.06 * blotch[..., None]
@@ -126,7 +133,7 @@ def photograph(clean: np.ndarray, rng: np.random.Generator, spec: PhotoSpec) -> 
     corners += rng.uniform(-0.025, 0.025, corners.shape).astype(np.float32) * np.float32([pw, ph])
     source = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     matrix = cv2.getPerspectiveTransform(source, corners)
-    background = desk(rng, frame_h, frame_w)
+    background = desk(rng, frame_h, frame_w, spec.white_desk)
     warped = cv2.warpPerspective(page, matrix, (frame_w, frame_h), flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(np.ones((h, w), np.float32), matrix, (frame_w, frame_h), flags=cv2.INTER_LINEAR)
     image = warped * mask[..., None] + background * (1 - mask[..., None])

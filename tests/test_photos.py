@@ -230,3 +230,22 @@ def test_a_table_cut_off_by_the_frame_is_refused_with_its_reason(tmp_path: Path,
     assert len(err) == 1 and "cut.jpg" in err[0] and "cut off at the right edge" in err[0]
     margin_only = first[:, int(first.shape[1] * 0.08):]  # the paper's left margin outside the frame
     assert find_page(margin_only) is not None
+
+
+@pytest.mark.ocr
+def test_a_page_on_a_white_desk_is_found_by_its_table(read_sample) -> None:  # type: ignore[no-untyped-def]
+    """No desk to tell the paper by: the table's outer frame is flattened instead, and the
+    form reads exactly."""
+    from extract.inputs.photo import table_frame_corners
+
+    photo = PHOTOS / "proj_execrow_2021-photo-whitedesk.jpg"
+    rgb = cv2.cvtColor(cv2.imread(str(photo)), cv2.COLOR_BGR2RGB)
+    assert paper_corners(rgb) is None and table_frame_corners(rgb) is not None
+    found = find_page(rgb)
+    assert found is not None and found.image.shape[:2] == (2339, 1654)  # an upright A4 at 200 dpi
+    truth = json.loads((PHOTOS / "proj_execrow_2021-photo-whitedesk.truth.json").read_text(encoding="utf-8"))
+    form = read_sample("photos/proj_execrow_2021-photo-whitedesk.jpg").form
+    assert form is not None
+    fields = ("level1", "level2", "indicator", "max_score", "score")
+    assert [tuple(getattr(leaf, k) for k in fields) for leaf in form.indicators] == [
+        tuple(leaf[k] for k in fields) for leaf in truth["indicators"]]

@@ -45,6 +45,19 @@ PAPER_AT_EDGE_SHARE = 0.05
 RULE_SIDE = 2000
 MIN_RULE_SHARE_OF_FRAME = 0.03
 MIN_RULES_AT_EDGE = 2
+# With no desk to tell the paper by, the outer frame of the largest ruled table (covering
+# at least MIN_TABLE_SHARE of the frame) is flattened instead, unless it is a rectangle
+# within these tolerances (a scan, skewed or not, is read as it is). Forms are printed fit
+# to width: the table is taken to span TABLE_WIDTH_SHARE of the page (A4 less two ~13 mm
+# margins).
+MIN_TABLE_SHARE = 0.08
+# The frame's outline must lie within FRAME_FIT_PX (on the RULE_SIDE copy) of the four
+# fitted sides for FRAME_FIT_SHARE of its length.
+FRAME_FIT_PX = 4.0
+FRAME_FIT_SHARE = 0.95
+RECTANGLE_SIDE_TOLERANCE = 0.01
+RECTANGLE_ANGLE_TOLERANCE = 0.5
+TABLE_WIDTH_SHARE = 0.88
 
 
 class UnreadablePage(SelfEvalError):
@@ -134,6 +147,125 @@ def cut_off_sides(image: np.ndarray) -> list[str]:
     return cut
 
 
+def _ordered(points: np.ndarray) -> np.ndarray:
+    """Four points as TL, TR, BR, BL: round their centre clockwise (image y runs down),
+    starting from the one nearest the top left."""
+    centre = points.mean(axis=0)
+    clockwise = points[np.argsort(np.arctan2(points[:, 1] - centre[1], points[:, 0] - centre[0]))]
+    start = int(np.argmin(clockwise.sum(axis=1)))
+    return np.roll(clockwise, -start, axis=0)
+
+
+def _line_through(points: np.ndarray) -> np.ndarray:
+    """The line fitted to ``points`` as (a, b, c) with a·x + b·y = c."""
+    vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    return np.array([vy, -vx, vy * x0 - vx * y0], dtype=np.float64)
+
+
+def _segment_distances(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each point's distance to the segment from ``a`` to ``b``."""
+    ab = b - a
+    t = np.clip(((points - a) @ ab) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+    return np.hypot(*(points - (a + t[:, None] * ab)).T)
+
+
+def _densified(polygon: np.ndarray, step: float = 2.0) -> np.ndarray:
+    """Points every ``step`` pixels along a closed polygon's edges."""
+    out = []
+    for a, b in zip(polygon, np.roll(polygon, -1, axis=0)):
+        n = max(1, int(np.hypot(*(b - a)) / step))
+        out.append(a + (b - a) * (np.arange(n) / n)[:, None])
+    return np.vstack(out)
+
+
+def table_frame_corners(image: np.ndarray) -> np.ndarray | None:
+    """The four corners (TL, TR, BR, BL, in the image's pixels) of the outer frame of the
+    largest ruled table: the hull of its outline simplified to four corners, then each side
+    fitted as a line to the outline's outermost points nearest it. None when the largest
+    table covers less than MIN_TABLE_SHARE of the frame or its hull is not four-sided."""
+    gray = _gray(image)
+    scale = RULE_SIDE / max(gray.shape)
+    big = cv2.resize(gray, (round(gray.shape[1] * scale), round(gray.shape[0] * scale)), interpolation=cv2.INTER_AREA)
+    ink = cv2.adaptiveThreshold(big, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    length = round(RULE_SIDE * MIN_RULE_SHARE_OF_FRAME)
+    # ink thickened across each direction first, so that rules slanted by the perspective
+    # still run unbroken for `length`
+    wide, tall = cv2.dilate(ink, np.ones((5, 1), np.uint8)), cv2.dilate(ink, np.ones((1, 5), np.uint8))
+    rules = cv2.bitwise_or(
+        cv2.morphologyEx(wide, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))),
+        cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))))
+    rules = cv2.morphologyEx(rules, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    contours, _ = cv2.findContours(rules, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    outline = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(outline) < MIN_TABLE_SHARE * big.shape[0] * big.shape[1]:
+        return None
+    hull = cv2.convexHull(outline)  # rules that stop short of the frame leave notches in the outline
+    corners = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+    if len(corners) != 4:
+        return None
+    rough = _ordered(corners.astype(np.float64))
+    points = outline.reshape(-1, 2)[::2].astype(np.float64)
+    outer = points[[abs(cv2.pointPolygonTest(hull, (float(x), float(y)), True)) <= FRAME_FIT_PX for x, y in points]]
+    nearest = np.argmin([_segment_distances(outer, rough[k], rough[(k + 1) % 4]) for k in range(4)], axis=0)
+    lines = []
+    for k in range(4):  # the sides TL→TR, TR→BR, BR→BL, BL→TL, each fitted to its outer points
+        side = outer[nearest == k]
+        if len(side) < 10:
+            return None
+        lines.append(_line_through(side))
+    fitted = []
+    for k in range(4):  # corner k is where the side before it meets the side from it
+        (a1, b1, c1), (a2, b2, c2) = lines[k - 1], lines[k]
+        det = a1 * b2 - a2 * b1
+        if abs(det) < 1e-9:
+            return None
+        fitted.append(((c1 * b2 - c2 * b1) / det, (a1 * c2 - a2 * c1) / det))
+    quad = np.array(fitted, dtype=np.float32)
+    boundary = _densified(hull.reshape(-1, 2).astype(np.float64))
+    off = np.array([abs(cv2.pointPolygonTest(quad, (float(x), float(y)), True)) for x, y in boundary])
+    if np.mean(off <= FRAME_FIT_PX) < FRAME_FIT_SHARE:
+        return None  # not a four-sided frame (tables of several widths, a frame cut short)
+    return _ordered(np.array(fitted)) / scale
+
+
+def _rectangular(corners: np.ndarray) -> bool:
+    """Whether a quadrilateral is a rectangle within the tolerances of a scan (any skew):
+    opposite sides equal and corners square."""
+    tl, tr, br, bl = corners
+    widths, heights = (_side(tl, tr), _side(bl, br)), (_side(tl, bl), _side(tr, br))
+    if abs(widths[0] - widths[1]) > RECTANGLE_SIDE_TOLERANCE * max(widths):
+        return False
+    if abs(heights[0] - heights[1]) > RECTANGLE_SIDE_TOLERANCE * max(heights):
+        return False
+    for a, b, c in ((bl, tl, tr), (tl, tr, br), (tr, br, bl), (br, bl, tl)):
+        u, v = a - b, c - b
+        cosine = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v) + 1e-9))
+        if abs(np.degrees(np.arccos(np.clip(cosine, -1, 1))) - 90) > RECTANGLE_ANGLE_TOLERANCE:
+            return False
+    return True
+
+
+def _table_placement(corners: np.ndarray) -> tuple[np.ndarray, tuple[int, int], float]:
+    """Where a table's frame goes on the flattened A4 page (its corners there), the page's
+    size and the photo's pixels per millimetre of paper: the table is taken to span
+    TABLE_WIDTH_SHARE of the page's width (forms are printed fit to width), upright or
+    landscape as the table is wide, and is centred on the page."""
+    tl, tr, br, bl = corners
+    width = (_side(tl, tr) + _side(bl, br)) / 2
+    height = (_side(tl, bl) + _side(tr, br)) / 2
+    page_w_mm, page_h_mm = (A4_MM[1], A4_MM[0]) if width > height else A4_MM
+    pixels_per_mm = width / (TABLE_WIDTH_SHARE * page_w_mm)
+    dots_per_mm = PAGE_DPI / 25.4
+    size = (round(page_w_mm * dots_per_mm), round(max(page_h_mm, height / pixels_per_mm * 1.05) * dots_per_mm))
+    table_w, table_h = width / pixels_per_mm * dots_per_mm, height / pixels_per_mm * dots_per_mm
+    left, top = (size[0] - table_w) / 2, (size[1] - table_h) / 2
+    target = np.array([[left, top], [left + table_w, top], [left + table_w, top + table_h], [left, top + table_h]],
+                      dtype=np.float32)  # fmt: skip
+    return target, size, pixels_per_mm
+
+
 def _side(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.hypot(*(a - b)))
 
@@ -174,18 +306,22 @@ def find_page(image: np.ndarray) -> FoundPage | None:
     given), or None for an image whose paper fills the frame (a scan: read as it is).
     Raises UnreadablePage for paper too small or a page too blurred to read."""
     corners = paper_corners(image)
-    if corners is None:
-        return None
-    cut = cut_off_sides(image)
-    if cut:
-        raise UnreadablePage(f"the table is cut off at the {' and '.join(cut)} edge of the photo")
-    size = page_size(corners)
-    tl, tr, br, bl = corners
-    longest = max(_side(tl, tr), _side(bl, br), _side(tl, bl), _side(tr, br))
-    if longest / A4_MM[1] < MIN_PIXELS_PER_MM:
-        raise UnreadablePage(f"the page is too small in the photo ({longest / A4_MM[1]:.1f} pixels a millimetre, "
+    if corners is not None:
+        cut = cut_off_sides(image)
+        if cut:
+            raise UnreadablePage(f"the table is cut off at the {' and '.join(cut)} edge of the photo")
+        size = page_size(corners)
+        tl, tr, br, bl = corners
+        pixels_per_mm = max(_side(tl, tr), _side(bl, br), _side(tl, bl), _side(tr, br)) / A4_MM[1]
+        target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], dtype=np.float32)
+    else:  # no desk to tell the paper by (a white desk, or a scan): the table's frame
+        corners = table_frame_corners(image)
+        if corners is None or _rectangular(corners):
+            return None  # a scan, skewed or not (or nothing to flatten): read as it is
+        target, size, pixels_per_mm = _table_placement(corners)
+    if pixels_per_mm < MIN_PIXELS_PER_MM:
+        raise UnreadablePage(f"the page is too small in the photo ({pixels_per_mm:.1f} pixels a millimetre, "
                              f"{MIN_PIXELS_PER_MM:g} needed)")  # fmt: skip
-    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
     flat = cv2.warpPerspective(image, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     flat = neutral(flat)

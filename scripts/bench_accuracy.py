@@ -105,6 +105,9 @@ def main() -> int:
         dpi = DPI_PATTERN.search(doc.name)
         if dpi:
             by_group[f"{dpi.group(1)} dpi"].add(c)
+        frame = truth.get("photo", {}).get("frame_pixels")
+        if frame:  # photos by camera
+            by_group["photos under 6 Mpx" if frame[0] * frame[1] < 6e6 else "photos 6 Mpx and over"].add(c)
     print("-" * len(header))
     for name, c in sorted(by_group.items()):
         family = name.removeprefix("family ")

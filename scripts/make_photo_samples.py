@@ -66,6 +66,9 @@ SPECS = [
     PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", curl=False),
     PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", curl_scale=6.0),
     PhotoSpec("project/proj_execrow_2021.pdf", fmt="jpg", white_desk=True),
+    # the two densest forms (7–9 pt type) again, as a 12 Mpx phone takes them
+    PhotoSpec("exported/dept_justice_2019.pdf", megapixels=12),
+    PhotoSpec("exported/seed_haizhu_2021.pdf", quarter=True, megapixels=12),
 ]
 UNSEEN = [
     PhotoSpec("exported/dept_edu_2022.pdf"),

@@ -190,10 +190,10 @@ def table_frame_corners(image: np.ndarray) -> np.ndarray | None:
     length = round(RULE_SIDE * MIN_RULE_SHARE_OF_FRAME)
     # ink thickened across each direction first, so that rules slanted by the perspective
     # still run unbroken for `length`
-    wide, tall = cv2.dilate(ink, np.ones((5, 1), np.uint8)), cv2.dilate(ink, np.ones((1, 5), np.uint8))
+    for_rows, for_columns = cv2.dilate(ink, np.ones((5, 1), np.uint8)), cv2.dilate(ink, np.ones((1, 5), np.uint8))
     rules = cv2.bitwise_or(
-        cv2.morphologyEx(wide, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))),
-        cv2.morphologyEx(tall, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))))
+        cv2.morphologyEx(for_rows, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))),
+        cv2.morphologyEx(for_columns, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))))
     rules = cv2.morphologyEx(rules, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     contours, _ = cv2.findContours(rules, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .batch import Job, collect_inputs, run_archive
 from .errors import LayoutError, SelfEvalError
 from .forms.layouts import get_layout, load_layouts
-from .model import DEFAULT_DPI, Options
+from .model import DEFAULT_DPI, READ_MODES, Options
 from .output.export import DEFAULT_FORMATS, FORMATS, SCHEMA_FILE
 from .output.records import RESULTS_DIR
 from .review import revalidate, revalidate_document
@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                     help=f"render resolution for OCR (default {DEFAULT_DPI})")
     ex.add_argument("--pages", type=parse_pages, help="pages to read, e.g. 1-3,5 (default: all)")
+    ex.add_argument("--read", choices=READ_MODES, default="all",
+                    help="scanned pages: read every cell (all, the default), or only names and numbers "
+                         "(scores: prose cells are left empty, provenance 'not read'; findings are the same)")
     ex.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug images here (every file is read again)")
     ex.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     ex.add_argument("--timeout", type=float, metavar="SECONDS",
@@ -286,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         dpi=args.dpi,
         debug_dir=args.debug,
         pages=args.pages,
+        read=args.read,
     )
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     workers = args.jobs or min(cores, len(jobs))

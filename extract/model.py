@@ -17,6 +17,9 @@ DEFAULT_PIXELS_PER_POINT = DEFAULT_DPI / POINTS_PER_INCH
 PAPER_PERCENTILE = 90
 # ``Cell.source`` of text taken from a PDF's text layer; OCR'd cells carry the engine's name.
 TEXT_LAYER = "text"
+# The source of a cell that was not recognised (``--read scores``: prose columns).
+NOT_READ = "not read"
+READ_MODES = ("all", "scores")  # --read: every cell, or names and numbers only
 
 
 @dataclass(frozen=True)
@@ -318,3 +321,4 @@ class Options:
     debug_dir: Path | None = None  # write per-page debug overlays here
     pages: tuple[int, ...] | None = None  # 1-based page numbers to read (None: all)
     grid: GridSettings = field(default_factory=GridSettings)
+    read: str = "all"  # READ_MODES: "scores" leaves prose cells of scanned pages unread

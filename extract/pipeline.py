@@ -26,11 +26,12 @@ from .model import (
     Page,
     PageResult,
     PageView,
+    Provenance,
     Table,
 )
 from .ocr.rapid import threads_from_env
 from .rules.validate import rules_for, validate
-from .scan import mend_cut_pages, read_scanned_page
+from .scan import mend_cut_pages, read_cells_left, read_scanned_page, unread_cells
 from .textlayer import read_text_page
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,42 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
     options = options or Options()
     path = Path(path)
     pages = read_pages(path, options)
+    if unread_cells(pages):  # --read scores: read the prose-looking cells the form needs
+        try:
+            wanted = _cells_needed(_parsed(pages, options, path, name)[0])
+        except NoTableError:  # the form was not found without them: read them all
+            wanted = {number: {tuple(b.rounded()) for b in boxes} for number, boxes in unread_cells(pages).items()}
+        pages = read_cells_left(pages, wanted, options)
+    forms, starts = _parsed(pages, options, path, name)
+    for page in (p for p in pages if p.unreadable):  # to the form it follows, else the first
+        owner = max((i for i, start in enumerate(starts) if start <= page.page.number), default=0)
+        forms[owner].findings.append(unreadable_finding(page))
+    return forms, page_views(pages, path) if views else []
+
+
+
+# Roles whose cells ``--read scores`` leaves unread when they look like prose.
+PROSE_ROLES = frozenset({"explanation", "basis", "criteria", "target", "actual", "remark"})
+
+
+def _cells_needed(forms: list[Form]) -> dict[int, set[tuple[float, ...]]]:
+    """The (rounded) boxes, by page, of every cell the forms take a name or a number from:
+    every provenance but that of the prose roles."""
+    provenances: list[Provenance | None] = [
+        p for form in forms for leaf in form.indicators for role, p in leaf.provenance.items()
+        if role not in PROSE_ROLES]  # fmt: skip
+    for form in forms:
+        provenances += [form.total_provenance, form.grade_provenance, *form.header_provenance.values(),
+                        *(value.provenance for value in form.budget)]  # fmt: skip
+    wanted: dict[int, set[tuple[float, ...]]] = {}
+    for p in provenances:
+        if p is not None:
+            wanted.setdefault(p.page, set()).add(tuple(p.bbox))
+    return wanted
+
+
+def _parsed(pages: list[PageResult], options: Options, path: Path, name: str | None) -> tuple[list[Form], list[int]]:
+    """The validated forms of a document's pages, and each form's first page."""
     tables = [t for p in pages for t in p.page.tables]
     unread = [p for p in pages if p.unreadable]
     if not tables and unread:
@@ -170,10 +207,7 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
         starts.append(numbers[0] if numbers else 0)
     if not forms:
         raise NoTableError(f"{path}: no indicator table found (no header with {', '.join(layout.match.required_roles)})")
-    for page in (p for p in pages if p.unreadable):  # to the form it follows, else the first
-        owner = max((i for i, start in enumerate(starts) if start <= page.page.number), default=0)
-        forms[owner].findings.append(unreadable_finding(page))
-    return forms, page_views(pages, path) if views else []
+    return forms, starts
 
 
 def read_form(path: str | Path, options: Options | None = None, *, name: str | None = None) -> Form:

@@ -58,6 +58,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scanned", action="store_true", help="scanned samples instead")
     parser.add_argument("--ocr", help="OCR engine for scanned pages")
+    parser.add_argument("--read", choices=("all", "scores"), default="all",
+                        help="--read mode of scanned pages (scores: prose cells are not read)")
     parser.add_argument("--photos", action="store_true", help="the phone photos (samples/photos) instead")
     parser.add_argument("--folder", type=Path, help="samples folder (overrides --scanned, --photos)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print field errors")
@@ -69,7 +71,7 @@ def main() -> int:
         [ROOT / "samples" / "scanned"] if args.scanned
         else [ROOT / "samples" / "photos"] if args.photos
         else [ROOT / "samples" / "exported", ROOT / "samples" / "project"])
-    options = Options(ocr_engine=args.ocr)
+    options = Options(ocr_engine=args.ocr, read=args.read)
     header = (f"{'sample':<38} {'truth':>5} {'got':>5} {'rowP':>6} {'rowR':>6} {'scores':>7}"
               f" {'names':>6} {'findP':>6} {'findR':>6} {'sec':>7}  family")  # fmt: skip
     print(header)

@@ -6,6 +6,7 @@
     python scripts/bench_speed.py --folder samples/project --tools selfeval   # project forms
     python scripts/bench_speed.py --scanned --folder DIR --tools selfeval    # some scans
     python scripts/bench_speed.py --photos --repeat 1      # phone photos: page finding's share
+    python scripts/bench_speed.py --scanned --tools selfeval-rapidocr,selfeval-rapidocr-scores   # --read modes
 
 Each tool reads every page of every sample ``--repeat`` times; the table gives the median
 and the 90th percentile of seconds per page, and each tool's median as a ratio of
@@ -96,13 +97,13 @@ def _timed_engines() -> None:
     images.find_page = timed_find_page  # type: ignore[assignment]
 
 
-def run_selfeval_engine(engine: str, backend: str = "auto"):  # type: ignore[no-untyped-def]
+def run_selfeval_engine(engine: str, backend: str = "auto", read: str = "all"):  # type: ignore[no-untyped-def]
     def run(path: Path) -> None:
         from extract.pipeline import Options, process_file
 
         os.environ["SELFEVAL_OCR_BACKEND"] = backend  # read when the engine is created
 
-        result = process_file(path, Options(ocr_engine=engine))  # a failed file still counts
+        result = process_file(path, Options(ocr_engine=engine, read=read))  # a failed file still counts
         TABLES[0] += 0 if result.form is None else 1
         if result.error:
             print(f"{path.name}: {result.error}", file=sys.stderr)
@@ -134,11 +135,13 @@ TOOLS = {
     "camelot-lattice": run_camelot,
     "selfeval-rapidocr": run_selfeval_engine("rapidocr"),
     "selfeval-rapidocr-ort": run_selfeval_engine("rapidocr", "onnxruntime"),
+    "selfeval-rapidocr-scores": run_selfeval_engine("rapidocr", read="scores"),  # --read scores
     "selfeval-tesseract": run_selfeval_engine("tesseract"),
     "img2table-tesseract": run_img2table,
 }
 # selfeval-rapidocr runs the recogniser in OpenVINO (the default), -ort in onnxruntime
-SCANNED_TOOLS = "selfeval-rapidocr,selfeval-rapidocr-ort,selfeval-tesseract,img2table-tesseract"
+SCANNED_TOOLS = ("selfeval-rapidocr,selfeval-rapidocr-scores,selfeval-rapidocr-ort,selfeval-tesseract,"
+                 "img2table-tesseract")
 SCANNED_FILES = ("seed_haizhu_2021-200dpi.pdf", "dept_justice_2019-200dpi.pdf",
                  "dept_civil_2021-150dpi.pdf")  # fmt: skip
 

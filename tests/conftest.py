@@ -28,12 +28,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @cache
-def _read_sample(relative: str, pages: tuple[int, ...] | None = None) -> FileResult:
-    return process_file(ROOT / "samples" / relative, Options(pages=pages))
+def _read_sample(relative: str, pages: tuple[int, ...] | None = None, read: str = "all") -> FileResult:
+    return process_file(ROOT / "samples" / relative, Options(pages=pages, read=read))
 
 
 @pytest.fixture(scope="session")
 def read_sample() -> Callable[..., FileResult]:
-    """``read_sample("scanned/x.pdf", pages=None)``: the sample converted once per test
+    """``read_sample("scanned/x.pdf", pages=None, read="all")``: the sample converted once per test
     session, whichever tests ask for it (never raises: a FileResult)."""
     return _read_sample

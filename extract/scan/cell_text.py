@@ -30,11 +30,14 @@ log = logging.getLogger(__name__)
 NUMERIC_SECOND_PASS = True
 
 
-def read_text(page: ScanPage, engine: OcrEngine) -> tuple[list[Table], list[str]]:
-    """Fill every cell and read the lines outside the tables, batched per page; numbers
+def read_text(page: ScanPage, engine: OcrEngine, only: set[tuple[int, int]] | None = None,
+              *, outside_lines: bool = True) -> tuple[list[Table], list[str]]:
+    """Fill every cell (or the cells ``only`` names, as (table, cell) indices; the others
+    are left as they are) and read the lines outside the tables, batched per page; numbers
     hidden under a stamp are read again in line-high windows (`rescue_numbers`)."""
-    cells = [(ti, ci, cell) for ti, table in enumerate(page.tables) for ci, cell in enumerate(table.cells)]
-    outside = outside_text_boxes(page)
+    cells = [(ti, ci, cell) for ti, table in enumerate(page.tables) for ci, cell in enumerate(table.cells)
+             if only is None or (ti, ci) in only]  # fmt: skip
+    outside = outside_text_boxes(page) if outside_lines else []
     requests = [CellRequest(cell.bbox) for _, _, cell in cells]
     requests += [CellRequest(box) for line in outside for box in line]
     t = time.perf_counter()
@@ -66,6 +69,8 @@ def read_text(page: ScanPage, engine: OcrEngine) -> tuple[list[Table], list[str]
     t = time.perf_counter()
     for ti in range(len(page.tables)):
         index = [k for k, (table_index, _, _) in enumerate(cells) if table_index == ti]
+        if not index:
+            continue
         found = rescue_numbers(page.ocr_image, [cells[k][2] for k in index],
                                [cell_results[k] for k in index], engine)
         for local, result in found.items():

@@ -14,6 +14,7 @@ hierarchy joins the two pieces as one block, as it does for exported forms.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -61,6 +62,7 @@ class ScanResult(PageResult):
 
     cut_strips: tuple[CutStrip, ...] = ()
     image: np.ndarray | None = None  # the straightened page the tables' boxes refer to
+    scan: Any = None  # the analysed page (a ScanPage) while cells of it are left to read
 
 
 def has_cut_strips(results: list[PageResult]) -> bool:

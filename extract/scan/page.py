@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from ..grid.overlay import write_debug_image
-from ..model import Options, Page, PageResult
+from ..model import NOT_READ, BBox, Options, Page, PageResult, Table
+from ..ocr.crops import ink_threshold
 from ..ocr.registry import get_engine
-from .analysis import analyse_page
+from .analysis import ScanPage, analyse_page
 from .cell_text import read_text
 from .cut_labels import ScanResult, cut_strips, has_cut_strips, mend_cut_labels
+from .prose import is_prose
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +27,10 @@ def read_scanned_page(gray: np.ndarray, pixels_per_point: float, number: int, op
     with the strips that may hold half of a label cut by a page break."""
     engine = get_engine(options.ocr_engine)
     page = analyse_page(gray, pixels_per_point, number, options.grid, engine=engine)
-    tables, outside = read_text(page, engine)
+    only = _not_prose(page) if options.read == "scores" else None
+    tables, outside = read_text(page, engine, only)
+    if only is not None:
+        tables = _marked_not_read(tables, only)
     h, w = page.image.shape
     if options.debug_dir is not None:
         target = Path(options.debug_dir) / f"{path.stem}-p{number}.png"
@@ -34,7 +40,49 @@ def read_scanned_page(gray: np.ndarray, pixels_per_point: float, number: int, op
               page.rotation, page.skew, len(tables),
               {k: round(v, 3) for k, v in page.timings.items()})
     strips = tuple(cut_strips(page.ocr_image, tables))
-    return ScanResult(Page(number, float(w), float(h), "ocr", tuple(tables)), outside, cut_strips=strips, image=page.image)
+    return ScanResult(Page(number, float(w), float(h), "ocr", tuple(tables)), outside, cut_strips=strips,
+                      image=page.image, scan=page if only is not None else None)  # fmt: skip
+
+
+def _not_prose(page: ScanPage) -> set[tuple[int, int]]:
+    """(table, cell) indices of the cells that do not hold prose (``prose.is_prose``)."""
+    threshold = ink_threshold(page.ocr_image)
+    return {(ti, ci) for ti, table in enumerate(page.tables) for ci, cell in enumerate(table.cells)
+            if not is_prose(page.ocr_image, cell.bbox, threshold)}  # fmt: skip
+
+
+def _marked_not_read(tables: list[Table], read: set[tuple[int, int]]) -> list[Table]:
+    return [replace(table, cells=tuple(cell if (ti, ci) in read else replace(cell, text="", source=NOT_READ)
+                                       for ci, cell in enumerate(table.cells)))
+            for ti, table in enumerate(tables)]  # fmt: skip
+
+
+def unread_cells(results: list[PageResult]) -> dict[int, list[BBox]]:
+    """The boxes of the cells left unread, by page number."""
+    return {r.page.number: [c.bbox for t in r.page.tables for c in t.cells if c.source == NOT_READ]
+            for r in results if isinstance(r, ScanResult) and r.scan is not None}  # fmt: skip
+
+
+def read_cells_left(results: list[PageResult], wanted: dict[int, set[tuple[float, ...]]],
+                    options: Options) -> list[PageResult]:
+    """The pages with the unread cells whose (rounded) boxes ``wanted`` names read now,
+    as every other cell was; the rest stay unread."""
+    engine = get_engine(options.ocr_engine)
+    out: list[PageResult] = []
+    for result in results:
+        boxes = wanted.get(result.page.number)
+        if not isinstance(result, ScanResult) or result.scan is None or not boxes:
+            out.append(result)
+            continue
+        only = {(ti, ci) for ti, table in enumerate(result.page.tables) for ci, cell in enumerate(table.cells)
+                if cell.source == NOT_READ and tuple(cell.bbox.rounded()) in boxes}  # fmt: skip
+        if not only:
+            out.append(result)
+            continue
+        page = replace(result.scan, tables=list(result.page.tables))
+        tables, _ = read_text(page, engine, only, outside_lines=False)
+        out.append(replace(result, page=replace(result.page, tables=tuple(tables))))
+    return out
 
 
 def mend_cut_pages(results: list[PageResult], options: Options) -> list[PageResult]:

@@ -18,6 +18,7 @@ from .grid.rows import document_rows
 from .inputs import UnreadablePage, image_file_frames, open_pdf, pdf_page_image, sniff
 from .inputs.thumbnails import image_thumbnail, pdf_page_thumbnail
 from .model import (
+    NOT_READ,
     POINTS_PER_INCH,
     FileResult,
     Finding,
@@ -129,11 +130,13 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
     path = Path(path)
     pages = read_pages(path, options)
     if unread_cells(pages):  # --read scores: read the prose-looking cells the form needs
+        witnesses: dict[int, set[tuple[float, ...]]] = {}
         try:
-            wanted = _cells_needed(_parsed(pages, options, path, name)[0])
+            first = _parsed(pages, options, path, name)[0]
+            wanted, witnesses = _cells_needed(first), _name_witnesses(first, options)
         except NoTableError:  # the form was not found without them: read them all
             wanted = {number: {tuple(b.rounded()) for b in boxes} for number, boxes in unread_cells(pages).items()}
-        pages = read_cells_left(pages, wanted, options)
+        pages = read_cells_left(pages, wanted, options, witnesses)
     forms, starts = _parsed(pages, options, path, name)
     for page in (p for p in pages if p.unreadable):  # to the form it follows, else the first
         owner = max((i for i, start in enumerate(starts) if start <= page.page.number), default=0)
@@ -142,7 +145,9 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
 
 
 
-# Roles whose cells ``--read scores`` leaves unread when they look like prose.
+# Roles whose cells ``--read scores`` leaves unread when they look like prose; of these,
+# the first line of NAME_WITNESS_ROLES is read in the rows whose name is not in the lexicon.
+NAME_WITNESS_ROLES = ("basis", "target")
 PROSE_ROLES = frozenset({"explanation", "basis", "criteria", "target", "actual", "remark"})
 
 
@@ -159,6 +164,23 @@ def _cells_needed(forms: list[Form]) -> dict[int, set[tuple[float, ...]]]:
     for p in provenances:
         if p is not None:
             wanted.setdefault(p.page, set()).add(tuple(p.bbox))
+    return wanted
+
+
+def _name_witnesses(forms: list[Form], options: Options) -> dict[int, set[tuple[float, ...]]]:
+    """The (rounded) boxes, by page, of the cells that repeat a leaf's name (its target,
+    its basis) in the rows whose name is not an entry of the layout's lexicon: their
+    first lines vote on the name as the whole cells do in the default mode."""
+    wanted: dict[int, set[tuple[float, ...]]] = {}
+    for form in forms:
+        lexicon = set(get_layout(form.layout, options.layout_dirs).lexicon_for("indicator")) if form.layout else set()
+        for leaf in form.indicators:
+            if leaf.indicator in lexicon:
+                continue
+            for role in NAME_WITNESS_ROLES:
+                p = leaf.provenance.get(role)
+                if p is not None and p.source == NOT_READ:
+                    wanted.setdefault(p.page, set()).add(tuple(p.bbox))
     return wanted
 
 

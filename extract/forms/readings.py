@@ -24,9 +24,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..grid.rows import GridRow
-from ..model import TEXT_LAYER, Cell
+from ..model import NOT_READ, TEXT_LAYER, Cell
 from ..text.cleanup import clean_name, clean_numeric
-from ..text.normalize import is_cjk
+from ..text.normalize import is_cjk, normalize_text
 from ..text.numbers import (
     column_decimals,
     parse_number,
@@ -146,8 +146,16 @@ def leaf_name(section: Section, row: GridRow, layout: Layout, prior: FormPrior) 
     name = snap_name(cell.text, "indicator", layout)
     if name in layout.lexicon_for("indicator"):
         return name
-    others = [section.text(row, r) for r in NAME_ECHO_ROLES]
+    others = [_echo(section.cell(row, r)) for r in NAME_ECHO_ROLES]
     return vote_name(name, [t for t in others if t], prior)
+
+
+def _echo(cell: Cell | None) -> str:
+    """A cell's text as a reading of names: a cell left unread (``--read scores``)
+    offers the reading of its first line, kept as its raw text (or nothing)."""
+    if cell is None:
+        return ""
+    return normalize_text(cell.raw_text) if cell.source == NOT_READ else cell.text
 
 
 def block_name(block: Block, role: str, layout: Layout) -> str:
@@ -169,7 +177,7 @@ def read_rows(data: list[tuple[Section, GridRow]], sections: list[Section],
     """The repaired readings of the indicator table's data rows, in order."""
     # every cell once: a merged cell sits in each row it spans
     unique = {id(cell): cell for section in sections for row in section.rows for cell in row.cells}
-    prior = FormPrior.of(cell.text for cell in unique.values())
+    prior = FormPrior.of(_echo(cell) for cell in unique.values())
     names = [leaf_name(section, row, layout, prior) for section, row in data]
     max_texts = column_numbers([section.cell(row, "max_score") for section, row in data])
     score_cells = [section.cell(row, "score") for section, row in data]

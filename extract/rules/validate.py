@@ -23,7 +23,7 @@ from ..forms.budget import (
     role_label,
 )
 from ..forms.layouts import Layout
-from ..model import TEXT_LAYER, Finding, Form, Indicator, Provenance
+from ..model import NOT_READ, TEXT_LAYER, Finding, Form, Indicator, Provenance
 from ..text.numbers import decimals_in, parse_percent, round_to_printed
 
 ERROR = "error"
@@ -321,8 +321,8 @@ def check_unreadable_cells(form: Form, rules: ValidationRules = DEFAULT_RULES) -
     for leaf in form.indicators or []:
         for name in TEXT_FIELDS:
             prov = (leaf.provenance or {}).get(name)
-            if prov is None or prov.source == TEXT_LAYER or not prov.raw_text:
-                continue
+            if prov is None or prov.source in (TEXT_LAYER, NOT_READ) or not prov.raw_text:
+                continue  # read from text, or not read at all (--read scores)
             if getattr(leaf, name):
                 continue
             findings.append(

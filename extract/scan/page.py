@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 
 from ..grid.overlay import write_debug_image
-from ..model import NOT_READ, BBox, Options, Page, PageResult, Table
+from ..model import NOT_READ, BBox, Cell, Options, Page, PageResult, Table
+from ..ocr.base import CellRequest, OcrEngine
 from ..ocr.crops import ink_threshold
 from ..ocr.registry import get_engine
 from .analysis import ScanPage, analyse_page
 from .cell_text import read_text
 from .cut_labels import ScanResult, cut_strips, has_cut_strips, mend_cut_labels
-from .prose import is_prose
+from .prose import first_line_box, is_prose
 
 log = logging.getLogger(__name__)
 
@@ -63,26 +64,44 @@ def unread_cells(results: list[PageResult]) -> dict[int, list[BBox]]:
             for r in results if isinstance(r, ScanResult) and r.scan is not None}  # fmt: skip
 
 
-def read_cells_left(results: list[PageResult], wanted: dict[int, set[tuple[float, ...]]],
-                    options: Options) -> list[PageResult]:
+def read_cells_left(results: list[PageResult], wanted: dict[int, set[tuple[float, ...]]], options: Options,
+                    first_lines: dict[int, set[tuple[float, ...]]] | None = None) -> list[PageResult]:
     """The pages with the unread cells whose (rounded) boxes ``wanted`` names read now,
-    as every other cell was; the rest stay unread."""
+    as every other cell was, and of those ``first_lines`` names only the first line of
+    text, kept as the cell's raw reading (a witness for name voting; the cell stays
+    unread). The rest stay unread."""
     engine = get_engine(options.ocr_engine)
     out: list[PageResult] = []
     for result in results:
-        boxes = wanted.get(result.page.number)
-        if not isinstance(result, ScanResult) or result.scan is None or not boxes:
+        boxes = wanted.get(result.page.number, set())
+        witnesses = (first_lines or {}).get(result.page.number, set()) - boxes
+        if not isinstance(result, ScanResult) or result.scan is None or not (boxes or witnesses):
             out.append(result)
             continue
-        only = {(ti, ci) for ti, table in enumerate(result.page.tables) for ci, cell in enumerate(table.cells)
-                if cell.source == NOT_READ and tuple(cell.bbox.rounded()) in boxes}  # fmt: skip
-        if not only:
-            out.append(result)
-            continue
+        cells = [(ti, ci, cell) for ti, table in enumerate(result.page.tables) for ci, cell in enumerate(table.cells)
+                 if cell.source == NOT_READ]  # fmt: skip
+        only = {(ti, ci) for ti, ci, cell in cells if tuple(cell.bbox.rounded()) in boxes}
         page = replace(result.scan, tables=list(result.page.tables))
-        tables, _ = read_text(page, engine, only, outside_lines=False)
+        tables = list(read_text(page, engine, only, outside_lines=False)[0]) if only else list(page.tables)
+        lines = [(ti, ci, cell) for ti, ci, cell in cells if tuple(cell.bbox.rounded()) in witnesses]
+        if lines:
+            tables = _with_first_lines(page, engine, tables, lines)
         out.append(replace(result, page=replace(result.page, tables=tuple(tables))))
     return out
+
+
+def _with_first_lines(page: ScanPage, engine: OcrEngine, tables: list[Table],
+                      cells: list[tuple[int, int, Cell]]) -> list[Table]:
+    """``tables`` with each of ``cells`` given the reading of its first text line as its
+    raw text (text and source left as they are: not read)."""
+    threshold = ink_threshold(page.ocr_image)
+    found = [(ti, ci, first_line_box(page.ocr_image, cell.bbox, threshold)) for ti, ci, cell in cells]
+    boxes = [(ti, ci, box) for ti, ci, box in found if box is not None]
+    readings = engine.read_cells(page.ocr_image, [CellRequest(box) for _, _, box in boxes]) if boxes else []
+    cells_of = [list(table.cells) for table in tables]
+    for (ti, ci, _), reading in zip(boxes, readings):
+        cells_of[ti][ci] = replace(cells_of[ti][ci], raw_text=reading.text)
+    return [replace(table, cells=tuple(c)) for table, c in zip(tables, cells_of)]
 
 
 def mend_cut_pages(results: list[PageResult], options: Options) -> list[PageResult]:

@@ -146,7 +146,8 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
 
 
 # Roles whose cells ``--read scores`` leaves unread when they look like prose; of these,
-# the first line of NAME_WITNESS_ROLES is read in the rows whose name is not in the lexicon.
+# NAME_WITNESS_ROLES are read as witnesses (their readings vote on the name, their values
+# stay empty) in the rows whose name is not in the lexicon.
 NAME_WITNESS_ROLES = ("basis", "target")
 PROSE_ROLES = frozenset({"explanation", "basis", "criteria", "target", "actual", "remark"})
 
@@ -169,8 +170,8 @@ def _cells_needed(forms: list[Form]) -> dict[int, set[tuple[float, ...]]]:
 
 def _name_witnesses(forms: list[Form], options: Options) -> dict[int, set[tuple[float, ...]]]:
     """The (rounded) boxes, by page, of the cells that repeat a leaf's name (its target,
-    its basis) in the rows whose name is not an entry of the layout's lexicon: their
-    first lines vote on the name as the whole cells do in the default mode."""
+    its basis) in the rows whose name is not an entry of the layout's lexicon: read as
+    witnesses, they vote on the name as in the default mode."""
     wanted: dict[int, set[tuple[float, ...]]] = {}
     for form in forms:
         lexicon = set(get_layout(form.layout, options.layout_dirs).lexicon_for("indicator")) if form.layout else set()

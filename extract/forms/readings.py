@@ -152,7 +152,7 @@ def leaf_name(section: Section, row: GridRow, layout: Layout, prior: FormPrior) 
 
 def _echo(cell: Cell | None) -> str:
     """A cell's text as a reading of names: a cell left unread (``--read scores``)
-    offers the reading of its first line, kept as its raw text (or nothing)."""
+    offers its witness reading, kept as its raw text (or nothing)."""
     if cell is None:
         return ""
     return normalize_text(cell.raw_text) if cell.source == NOT_READ else cell.text

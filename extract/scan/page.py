@@ -17,7 +17,7 @@ from ..ocr.registry import get_engine
 from .analysis import ScanPage, analyse_page
 from .cell_text import read_text
 from .cut_labels import ScanResult, cut_strips, has_cut_strips, mend_cut_labels
-from .prose import first_line_box, is_prose
+from .prose import is_prose
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +65,17 @@ def unread_cells(results: list[PageResult]) -> dict[int, list[BBox]]:
 
 
 def read_cells_left(results: list[PageResult], wanted: dict[int, set[tuple[float, ...]]], options: Options,
-                    first_lines: dict[int, set[tuple[float, ...]]] | None = None) -> list[PageResult]:
+                    witnesses: dict[int, set[tuple[float, ...]]] | None = None) -> list[PageResult]:
     """The pages with the unread cells whose (rounded) boxes ``wanted`` names read now,
-    as every other cell was, and of those ``first_lines`` names only the first line of
-    text, kept as the cell's raw reading (a witness for name voting; the cell stays
-    unread). The rest stay unread."""
+    as every other cell was, and those ``witnesses`` names read as witnesses: the reading
+    kept as the cell's raw text for name voting, the cell itself left unread. The rest
+    stay unread."""
     engine = get_engine(options.ocr_engine)
     out: list[PageResult] = []
     for result in results:
         boxes = wanted.get(result.page.number, set())
-        witnesses = (first_lines or {}).get(result.page.number, set()) - boxes
-        if not isinstance(result, ScanResult) or result.scan is None or not (boxes or witnesses):
+        echoes = (witnesses or {}).get(result.page.number, set()) - boxes
+        if not isinstance(result, ScanResult) or result.scan is None or not (boxes or echoes):
             out.append(result)
             continue
         cells = [(ti, ci, cell) for ti, table in enumerate(result.page.tables) for ci, cell in enumerate(table.cells)
@@ -83,23 +83,20 @@ def read_cells_left(results: list[PageResult], wanted: dict[int, set[tuple[float
         only = {(ti, ci) for ti, ci, cell in cells if tuple(cell.bbox.rounded()) in boxes}
         page = replace(result.scan, tables=list(result.page.tables))
         tables = list(read_text(page, engine, only, outside_lines=False)[0]) if only else list(page.tables)
-        lines = [(ti, ci, cell) for ti, ci, cell in cells if tuple(cell.bbox.rounded()) in witnesses]
-        if lines:
-            tables = _with_first_lines(page, engine, tables, lines)
+        echoing = [(ti, ci, cell) for ti, ci, cell in cells if tuple(cell.bbox.rounded()) in echoes]
+        if echoing:
+            tables = _with_witness_readings(page, engine, tables, echoing)
         out.append(replace(result, page=replace(result.page, tables=tuple(tables))))
     return out
 
 
-def _with_first_lines(page: ScanPage, engine: OcrEngine, tables: list[Table],
-                      cells: list[tuple[int, int, Cell]]) -> list[Table]:
-    """``tables`` with each of ``cells`` given the reading of its first text line as its
-    raw text (text and source left as they are: not read)."""
-    threshold = ink_threshold(page.ocr_image)
-    found = [(ti, ci, first_line_box(page.ocr_image, cell.bbox, threshold)) for ti, ci, cell in cells]
-    boxes = [(ti, ci, box) for ti, ci, box in found if box is not None]
-    readings = engine.read_cells(page.ocr_image, [CellRequest(box) for _, _, box in boxes]) if boxes else []
+def _with_witness_readings(page: ScanPage, engine: OcrEngine, tables: list[Table],
+                           cells: list[tuple[int, int, Cell]]) -> list[Table]:
+    """``tables`` with each of ``cells`` given its reading as its raw text (text and
+    source left as they are: not read)."""
+    readings = engine.read_cells(page.ocr_image, [CellRequest(cell.bbox) for _, _, cell in cells])
     cells_of = [list(table.cells) for table in tables]
-    for (ti, ci, _), reading in zip(boxes, readings):
+    for (ti, ci, _), reading in zip(cells, readings):
         cells_of[ti][ci] = replace(cells_of[ti][ci], raw_text=reading.text)
     return [replace(table, cells=tuple(c)) for table, c in zip(tables, cells_of)]
 

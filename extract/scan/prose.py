@@ -37,16 +37,3 @@ def ink_characters(image: np.ndarray, bbox: BBox, threshold: float) -> float:
 def is_prose(image: np.ndarray, bbox: BBox, threshold: float) -> bool:
     return ink_characters(image, bbox, threshold) >= PROSE_MIN_CHARACTERS
 
-
-def first_line_box(image: np.ndarray, bbox: BBox, threshold: float) -> BBox | None:
-    """The box of the cell's first text line (the cell's width, the line's height with a
-    quarter of it above and below), or None for a cell without text."""
-    ink = cell_ink(image, bbox, threshold)
-    if ink is None:
-        return None
-    bands = [(a, b) for a, b in ink.bands if b - a >= MIN_LINE_HEIGHT_PX]
-    if not bands:
-        return None
-    a, b = bands[0]
-    pad = (b - a) / 4
-    return BBox(bbox.x0, max(bbox.top, ink.y0 + a - pad), bbox.x1, min(bbox.bottom, ink.y0 + b + pad))

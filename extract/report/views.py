@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..model import FileResult, Form, Provenance
+from ..model import NOT_READ, TEXT_LAYER, FileResult, Form, Provenance
 from ..output import corrections
 from ..output.pages import read_page_views
 from ..output.records import record_path
 from ..scan.readings import MIN_CELL_CONFIDENCE
-
-TEXT_LAYER = "text"
 
 
 @dataclass
@@ -42,6 +40,8 @@ class CellBox:
     def title(self) -> str:
         if self.source == TEXT_LAYER:
             return self.text
+        if self.source == NOT_READ:  # --read scores: a prose cell (read, at most, to vote on a name)
+            return "not read"
         return f"OCR {self.raw_text or '(nothing read)'} · confidence {self.confidence:.2f}"
 
 
@@ -148,7 +148,7 @@ def page_images(pages: list[dict[str, Any]], image_dir: str) -> list[PageImage]:
         for t, table in enumerate(page["tables"]):
             for i, cell in enumerate(table["cells"]):
                 x0, top, x1, bottom = cell["bbox"]
-                doubtful = (cell["source"] != TEXT_LAYER and bool(cell["raw_text"])
+                doubtful = (cell["source"] not in (TEXT_LAYER, NOT_READ) and bool(cell["raw_text"])
                             and cell["confidence"] < MIN_CELL_CONFIDENCE)  # fmt: skip
                 cells.append(CellBox(f"c{number}-{t}-{i}", cell["bbox"], 100 * x0 / width, 100 * top / height,
                                      100 * (x1 - x0) / width, 100 * (bottom - top) / height, cell["text"],

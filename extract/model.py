@@ -322,3 +322,7 @@ class Options:
     pages: tuple[int, ...] | None = None  # 1-based page numbers to read (None: all)
     grid: GridSettings = field(default_factory=GridSettings)
     read: str = "all"  # READ_MODES: "scores" leaves prose cells of scanned pages unread
+
+    def __post_init__(self) -> None:
+        if self.read not in READ_MODES:
+            raise ValueError(f"read must be one of {', '.join(READ_MODES)}, not {self.read!r}")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import cv2
 
-from .errors import InputFileError, NoTableError, SelfEvalError
+from .errors import InputFileError, NoTableError, SelfEvalError, UnknownFormError
+from .forms.budget import is_execution_row
 from .forms.choice import check_layout, choose_layout
 from .forms.layouts import get_layout, load_layouts
 from .forms.parser import parse_form
@@ -133,8 +134,8 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
         witnesses: dict[int, set[tuple[float, ...]]] = {}
         try:
             first = _parsed(pages, options, path, name)[0]
-            wanted, witnesses = _cells_needed(first), _name_witnesses(first, options)
-        except NoTableError:  # the form was not found without them: read them all
+            wanted, witnesses = _cells_needed(first, options), _name_witnesses(first, options)
+        except (NoTableError, UnknownFormError):  # the form was not found without them: read them all
             wanted = {number: {tuple(b.rounded()) for b in boxes} for number, boxes in unread_cells(pages).items()}
         pages = read_cells_left(pages, wanted, options, witnesses)
     forms, starts = _parsed(pages, options, path, name)
@@ -144,20 +145,25 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
     return forms, page_views(pages, path) if views else []
 
 
-
-# Roles whose cells ``--read scores`` leaves unread when they look like prose; of these,
-# NAME_WITNESS_ROLES are read as witnesses (their readings vote on the name, their values
-# stay empty) in the rows whose name is not in the lexicon.
+# Roles whose cells ``--read scores`` does not read back once the form is parsed (when they
+# looked like prose, see scan.prose); of these, NAME_WITNESS_ROLES are read as witnesses
+# (their readings vote on the name, their values stay empty) in the rows whose name is not
+# in the lexicon. The 实际完成值 of a 预算执行率 row is read back: it is a rate the checks use.
 NAME_WITNESS_ROLES = ("basis", "target")
-PROSE_ROLES = frozenset({"explanation", "basis", "criteria", "target", "actual", "remark"})
+NOT_READ_BACK_ROLES = frozenset({"explanation", "basis", "criteria", "target", "actual"})
 
 
-def _cells_needed(forms: list[Form]) -> dict[int, set[tuple[float, ...]]]:
+def _cells_needed(forms: list[Form], options: Options) -> dict[int, set[tuple[float, ...]]]:
     """The (rounded) boxes, by page, of every cell the forms take a name or a number from:
-    every provenance but that of the prose roles."""
+    every provenance but that of NOT_READ_BACK_ROLES (and the rate of an execution row)."""
     provenances: list[Provenance | None] = [
         p for form in forms for leaf in form.indicators for role, p in leaf.provenance.items()
-        if role not in PROSE_ROLES]  # fmt: skip
+        if role not in NOT_READ_BACK_ROLES]  # fmt: skip
+    for form in forms:
+        rules = rules_for(get_layout(form.layout, options.layout_dirs)) if form.layout else None
+        if rules is not None:
+            provenances += [leaf.provenance.get("actual") for leaf in form.indicators
+                            if is_execution_row(leaf, rules.execution_rows, rules.label_similarity)]  # fmt: skip
     for form in forms:
         provenances += [form.total_provenance, form.grade_provenance, *form.header_provenance.values(),
                         *(value.provenance for value in form.budget)]  # fmt: skip

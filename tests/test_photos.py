@@ -243,6 +243,8 @@ def test_a_page_on_a_white_desk_is_found_by_its_table(read_sample) -> None:  # t
     assert paper_corners(rgb) is None and table_frame_corners(rgb) is not None
     found = find_page(rgb)
     assert found is not None and found.image.shape[:2] == (2339, 1654)  # an upright A4 at 200 dpi
+    with pytest.raises(UnreadablePage, match="cut off at the right edge"):  # its frame runs out of the photo
+        find_page(rgb[:, : int(rgb.shape[1] * 0.8)])
     truth = json.loads((PHOTOS / "proj_execrow_2021-photo-whitedesk.truth.json").read_text(encoding="utf-8"))
     form = read_sample("photos/proj_execrow_2021-photo-whitedesk.jpg").form
     assert form is not None

@@ -224,8 +224,8 @@ def dewarp(image: np.ndarray) -> Dewarp:
 
 
 def write_mesh(page: np.ndarray, result: Dewarp, target: Path) -> None:
-    """The page before dewarping with the traced rules (the mesh) drawn in red
-    (``--debug``)."""
+    """The straightened page with the rules in red as they were traced before dewarping
+    (``--debug``): where they part from the page's rules, the curl was removed."""
     scale = min(1.0, 1600 / max(page.shape[:2]))
     canvas = page if page.ndim == 3 else cv2.cvtColor(page, cv2.COLOR_GRAY2RGB)
     small = cv2.cvtColor(cv2.resize(canvas, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2BGR)

@@ -51,6 +51,7 @@ MIN_RULES_AT_EDGE = 2
 # to width: the table is taken to span TABLE_WIDTH_SHARE of the page (A4 less two ~13 mm
 # margins).
 MIN_TABLE_SHARE = 0.08
+FRAME_EDGE_SHARE = 0.01  # a table frame's corner this close to the frame's edge is cut off
 # The frame's outline must lie within FRAME_FIT_PX (on the RULE_SIDE copy) of the four
 # fitted sides for FRAME_FIT_SHARE of its length.
 FRAME_FIT_PX = 4.0
@@ -117,15 +118,30 @@ def paper_corners(image: np.ndarray) -> np.ndarray | None:
     return corners / scale
 
 
+def paper_at_edges(paper: np.ndarray) -> list[str]:
+    """The edges of the frame the paper mask reaches (over PAPER_AT_EDGE_SHARE of them)."""
+    edges = {"left": paper[:, :EDGE_BAND], "right": paper[:, -EDGE_BAND:],
+             "top": paper[:EDGE_BAND, :], "bottom": paper[-EDGE_BAND:, :]}  # fmt: skip
+    return [side for side, band in edges.items() if (band > 0).mean() > PAPER_AT_EDGE_SHARE]
+
+
+def frame_cut_sides(corners: np.ndarray, shape: tuple[int, ...]) -> list[str]:
+    """The edges of the frame that a table frame's corners reach (within FRAME_EDGE_SHARE
+    of the frame's size): its outline there is the frame's edge, not the table's rule."""
+    h, w = shape[:2]
+    margin = FRAME_EDGE_SHARE * max(h, w)
+    xs, ys = corners[:, 0], corners[:, 1]
+    sides = {"left": xs.min() < margin, "right": xs.max() > w - margin,
+             "top": ys.min() < margin, "bottom": ys.max() > h - margin}  # fmt: skip
+    return [side for side, hit in sides.items() if hit]
+
+
 def cut_off_sides(image: np.ndarray) -> list[str]:
     """The edges of the photo (``left``, ``right``, ``top``, ``bottom``) at which the
     table runs out of the frame: the paper reaches that edge and so do ruling lines on it
     (a page whose blank margin is cut off still has its whole table)."""
-    small, paper, _ = _paper_mask(image)
-    h, w = paper.shape
-    edges = {"left": paper[:, :EDGE_BAND], "right": paper[:, -EDGE_BAND:],
-             "top": paper[:EDGE_BAND, :], "bottom": paper[-EDGE_BAND:, :]}  # fmt: skip
-    touching = [side for side, band in edges.items() if (band > 0).mean() > PAPER_AT_EDGE_SHARE]
+    _, paper, _ = _paper_mask(image)
+    touching = paper_at_edges(paper)
     if not touching:
         return []
     gray = _gray(image)
@@ -305,11 +321,13 @@ def find_page(image: np.ndarray) -> FoundPage | None:
     """The photographed page flattened to an upright A4 at PAGE_DPI (RGB or grey as
     given), or None for an image whose paper fills the frame (a scan: read as it is).
     Raises UnreadablePage for paper too small or a page too blurred to read."""
+    cut = cut_off_sides(image)  # rules running out of the frame where the paper does
+    if cut:
+        raise UnreadablePage(f"the table is cut off at the {' and '.join(cut)} edge of the photo")
     corners = paper_corners(image)
+    if corners is not None and len(paper_at_edges(_paper_mask(image)[1])) >= 2:
+        corners = None  # "paper" running into two edges of the frame is a bright desk, or a close-up
     if corners is not None:
-        cut = cut_off_sides(image)
-        if cut:
-            raise UnreadablePage(f"the table is cut off at the {' and '.join(cut)} edge of the photo")
         size = page_size(corners)
         tl, tr, br, bl = corners
         pixels_per_mm = max(_side(tl, tr), _side(bl, br), _side(tl, bl), _side(tr, br)) / A4_MM[1]
@@ -318,6 +336,9 @@ def find_page(image: np.ndarray) -> FoundPage | None:
         corners = table_frame_corners(image)
         if corners is None or _rectangular(corners):
             return None  # a scan, skewed or not (or nothing to flatten): read as it is
+        cut = frame_cut_sides(corners, image.shape)
+        if cut:
+            raise UnreadablePage(f"the table is cut off at the {' and '.join(cut)} edge of the photo")
         target, size, pixels_per_mm = _table_placement(corners)
     if pixels_per_mm < MIN_PIXELS_PER_MM:
         raise UnreadablePage(f"the page is too small in the photo ({pixels_per_mm:.1f} pixels a millimetre, "

@@ -40,9 +40,11 @@ def read_scanned_page(gray: np.ndarray, pixels_per_point: float, number: int, op
     log.debug("%s p%d: rotation %d, skew %.2f, %d tables, timings %s", path, number,
               page.rotation, page.skew, len(tables),
               {k: round(v, 3) for k, v in page.timings.items()})
-    strips = tuple(cut_strips(page.ocr_image, tables))
+    # a cell left unread is not mended across a page break (its text would appear)
+    strips = tuple(s for s in cut_strips(page.ocr_image, tables) if tables[s.table].cells[s.cell].source != NOT_READ)
+    unread = only is not None and any(c.source == NOT_READ for t in tables for c in t.cells)
     return ScanResult(Page(number, float(w), float(h), "ocr", tuple(tables)), outside, cut_strips=strips,
-                      image=page.image, scan=page if only is not None else None)  # fmt: skip
+                      image=page.image, scan=page if unread else None)  # fmt: skip
 
 
 def _not_prose(page: ScanPage) -> set[tuple[int, int]]:
@@ -53,7 +55,8 @@ def _not_prose(page: ScanPage) -> set[tuple[int, int]]:
 
 
 def _marked_not_read(tables: list[Table], read: set[tuple[int, int]]) -> list[Table]:
-    return [replace(table, cells=tuple(cell if (ti, ci) in read else replace(cell, text="", source=NOT_READ)
+    return [replace(table, cells=tuple(cell if (ti, ci) in read else replace(cell, text="", confidence=0.0,
+                                                                               source=NOT_READ)
                                        for ci, cell in enumerate(table.cells)))
             for ti, table in enumerate(tables)]  # fmt: skip
 
@@ -75,8 +78,11 @@ def read_cells_left(results: list[PageResult], wanted: dict[int, set[tuple[float
     for result in results:
         boxes = wanted.get(result.page.number, set())
         echoes = (witnesses or {}).get(result.page.number, set()) - boxes
-        if not isinstance(result, ScanResult) or result.scan is None or not (boxes or echoes):
+        if not isinstance(result, ScanResult) or result.scan is None:
             out.append(result)
+            continue
+        if not (boxes or echoes):
+            out.append(replace(result, scan=None))  # its analysed image is no longer needed
             continue
         cells = [(ti, ci, cell) for ti, table in enumerate(result.page.tables) for ci, cell in enumerate(table.cells)
                  if cell.source == NOT_READ]  # fmt: skip
@@ -86,7 +92,7 @@ def read_cells_left(results: list[PageResult], wanted: dict[int, set[tuple[float
         echoing = [(ti, ci, cell) for ti, ci, cell in cells if tuple(cell.bbox.rounded()) in echoes]
         if echoing:
             tables = _with_witness_readings(page, engine, tables, echoing)
-        out.append(replace(result, page=replace(result.page, tables=tuple(tables))))
+        out.append(replace(result, page=replace(result.page, tables=tuple(tables)), scan=None))
     return out
 
 

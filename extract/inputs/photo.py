@@ -100,7 +100,11 @@ def _paper_mask(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
 def paper_corners(image: np.ndarray) -> np.ndarray | None:
     """The four corners (TL, TR, BR, BL, in the image's pixels) of the largest bright
     region, or None when there is none or it fills the frame (a scan)."""
-    small, mask, scale = _paper_mask(image)
+    return _corners_of(*_paper_mask(image))
+
+
+def _corners_of(small: np.ndarray, mask: np.ndarray, scale: float) -> np.ndarray | None:
+    """paper_corners on the analysis copy and its paper mask (``_paper_mask``)."""
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
@@ -136,19 +140,27 @@ def frame_cut_sides(corners: np.ndarray, shape: tuple[int, ...]) -> list[str]:
     return [side for side, hit in sides.items() if hit]
 
 
-def cut_off_sides(image: np.ndarray) -> list[str]:
-    """The edges of the photo (``left``, ``right``, ``top``, ``bottom``) at which the
-    table runs out of the frame: the paper reaches that edge and so do ruling lines on it
-    (a page whose blank margin is cut off still has its whole table)."""
-    _, paper, _ = _paper_mask(image)
-    touching = paper_at_edges(paper)
-    if not touching:
-        return []
+def _rule_ink(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """The ink (255) of a grey copy RULE_SIDE long, where ruling lines are looked for, and
+    the copy's scale."""
     gray = _gray(image)
     scale = RULE_SIDE / max(gray.shape)
     big = cv2.resize(gray, (round(gray.shape[1] * scale), round(gray.shape[0] * scale)), interpolation=cv2.INTER_AREA)
-    ink = cv2.adaptiveThreshold(big, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-    ink[cv2.resize(paper, (big.shape[1], big.shape[0]), interpolation=cv2.INTER_NEAREST) == 0] = 0
+    return cv2.adaptiveThreshold(big, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15), scale
+
+
+def cut_off_sides(image: np.ndarray, paper: np.ndarray | None = None) -> list[str]:
+    """The edges of the photo (``left``, ``right``, ``top``, ``bottom``) at which the
+    table runs out of the frame: the paper (``paper``: its mask from ``_paper_mask``, made
+    here if not given) reaches that edge and so do ruling lines on it (a page whose blank
+    margin is cut off still has its whole table)."""
+    if paper is None:
+        paper = _paper_mask(image)[1]
+    touching = paper_at_edges(paper)
+    if not touching:
+        return []
+    ink, _ = _rule_ink(image)
+    ink[cv2.resize(paper, (ink.shape[1], ink.shape[0]), interpolation=cv2.INTER_NEAREST) == 0] = 0
     length = round(RULE_SIDE * MIN_RULE_SHARE_OF_FRAME)
     cut = []
     for side in touching:
@@ -199,10 +211,7 @@ def table_frame_corners(image: np.ndarray) -> np.ndarray | None:
     largest ruled table: the hull of its outline simplified to four corners, then each side
     fitted as a line to the outline's outermost points nearest it. None when the largest
     table covers less than MIN_TABLE_SHARE of the frame or its hull is not four-sided."""
-    gray = _gray(image)
-    scale = RULE_SIDE / max(gray.shape)
-    big = cv2.resize(gray, (round(gray.shape[1] * scale), round(gray.shape[0] * scale)), interpolation=cv2.INTER_AREA)
-    ink = cv2.adaptiveThreshold(big, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    ink, scale = _rule_ink(image)
     length = round(RULE_SIDE * MIN_RULE_SHARE_OF_FRAME)
     # ink thickened across each direction first, so that rules slanted by the perspective
     # still run unbroken for `length`
@@ -215,7 +224,7 @@ def table_frame_corners(image: np.ndarray) -> np.ndarray | None:
     if not contours:
         return None
     outline = max(contours, key=cv2.contourArea)
-    if cv2.contourArea(outline) < MIN_TABLE_SHARE * big.shape[0] * big.shape[1]:
+    if cv2.contourArea(outline) < MIN_TABLE_SHARE * ink.shape[0] * ink.shape[1]:
         return None
     hull = cv2.convexHull(outline)  # rules that stop short of the frame leave notches in the outline
     corners = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2)
@@ -317,15 +326,20 @@ def sharpness(gray: np.ndarray) -> float:
     return float(np.median(values)) if values else float("inf")  # no print: nothing blurred
 
 
+def _cut_off(sides: list[str]) -> UnreadablePage:
+    return UnreadablePage(f"the table is cut off at the {' and '.join(sides)} edge of the photo")
+
+
 def find_page(image: np.ndarray) -> FoundPage | None:
     """The photographed page flattened to an upright A4 at PAGE_DPI (RGB or grey as
     given), or None for an image whose paper fills the frame (a scan: read as it is).
     Raises UnreadablePage for paper too small or a page too blurred to read."""
-    cut = cut_off_sides(image)  # rules running out of the frame where the paper does
+    small, paper, scale = _paper_mask(image)
+    cut = cut_off_sides(image, paper)  # rules running out of the frame where the paper does
     if cut:
-        raise UnreadablePage(f"the table is cut off at the {' and '.join(cut)} edge of the photo")
-    corners = paper_corners(image)
-    if corners is not None and len(paper_at_edges(_paper_mask(image)[1])) >= 2:
+        raise _cut_off(cut)
+    corners = _corners_of(small, paper, scale)
+    if corners is not None and len(paper_at_edges(paper)) >= 2:
         corners = None  # "paper" running into two edges of the frame is a bright desk, or a close-up
     if corners is not None:
         size = page_size(corners)
@@ -338,7 +352,7 @@ def find_page(image: np.ndarray) -> FoundPage | None:
             return None  # a scan, skewed or not (or nothing to flatten): read as it is
         cut = frame_cut_sides(corners, image.shape)
         if cut:
-            raise UnreadablePage(f"the table is cut off at the {' and '.join(cut)} edge of the photo")
+            raise _cut_off(cut)
         target, size, pixels_per_mm = _table_placement(corners)
     if pixels_per_mm < MIN_PIXELS_PER_MM:
         raise UnreadablePage(f"the page is too small in the photo ({pixels_per_mm:.1f} pixels a millimetre, "

@@ -136,7 +136,7 @@ def read_document_and_pages(path: str | Path, options: Options | None = None, *,
             first = _parsed(pages, options, path, name)[0]
             wanted, witnesses = _cells_needed(first, options), _name_witnesses(first, options)
         except (NoTableError, UnknownFormError):  # the form was not found without them: read them all
-            wanted = {number: {tuple(b.rounded()) for b in boxes} for number, boxes in unread_cells(pages).items()}
+            wanted = unread_cells(pages)
         pages = read_cells_left(pages, wanted, options, witnesses)
     forms, starts = _parsed(pages, options, path, name)
     for page in (p for p in pages if p.unreadable):  # to the form it follows, else the first
@@ -160,35 +160,34 @@ def _cells_needed(forms: list[Form], options: Options) -> dict[int, set[tuple[fl
         p for form in forms for leaf in form.indicators for role, p in leaf.provenance.items()
         if role not in NOT_READ_BACK_ROLES]  # fmt: skip
     for form in forms:
-        rules = rules_for(get_layout(form.layout, options.layout_dirs)) if form.layout else None
-        if rules is not None:
-            provenances += [leaf.provenance.get("actual") for leaf in form.indicators
-                            if is_execution_row(leaf, rules.execution_rows, rules.label_similarity)]  # fmt: skip
-    for form in forms:
         provenances += [form.total_provenance, form.grade_provenance, *form.header_provenance.values(),
                         *(value.provenance for value in form.budget)]  # fmt: skip
-    wanted: dict[int, set[tuple[float, ...]]] = {}
-    for p in provenances:
-        if p is not None:
-            wanted.setdefault(p.page, set()).add(tuple(p.bbox))
-    return wanted
+        if form.layout:
+            rules = rules_for(get_layout(form.layout, options.layout_dirs))
+            provenances += [leaf.provenance.get("actual") for leaf in form.indicators
+                            if is_execution_row(leaf, rules.execution_rows, rules.label_similarity)]  # fmt: skip
+    return _boxes_by_page(provenances)
 
 
 def _name_witnesses(forms: list[Form], options: Options) -> dict[int, set[tuple[float, ...]]]:
     """The (rounded) boxes, by page, of the cells that repeat a leaf's name (its target,
     its basis) in the rows whose name is not an entry of the layout's lexicon: read as
     witnesses, they vote on the name as in the default mode."""
-    wanted: dict[int, set[tuple[float, ...]]] = {}
+    provenances: list[Provenance | None] = []
     for form in forms:
         lexicon = set(get_layout(form.layout, options.layout_dirs).lexicon_for("indicator")) if form.layout else set()
-        for leaf in form.indicators:
-            if leaf.indicator in lexicon:
-                continue
-            for role in NAME_WITNESS_ROLES:
-                p = leaf.provenance.get(role)
-                if p is not None and p.source == NOT_READ:
-                    wanted.setdefault(p.page, set()).add(tuple(p.bbox))
-    return wanted
+        provenances += [leaf.provenance.get(role) for leaf in form.indicators if leaf.indicator not in lexicon
+                        for role in NAME_WITNESS_ROLES]  # fmt: skip
+    return _boxes_by_page([p for p in provenances if p is not None and p.source == NOT_READ])
+
+
+def _boxes_by_page(provenances: list[Provenance | None]) -> dict[int, set[tuple[float, ...]]]:
+    """The (rounded) cell boxes of ``provenances``, by page."""
+    boxes: dict[int, set[tuple[float, ...]]] = {}
+    for p in provenances:
+        if p is not None:
+            boxes.setdefault(p.page, set()).add(tuple(p.bbox))
+    return boxes
 
 
 def _parsed(pages: list[PageResult], options: Options, path: Path, name: str | None) -> tuple[list[Form], list[int]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..grid.overlay import write_debug_image
-from ..model import NOT_READ, BBox, Cell, Options, Page, PageResult, Table
+from ..model import NOT_READ, Cell, Options, Page, PageResult, Table
 from ..ocr.base import CellRequest, OcrEngine
 from ..ocr.crops import ink_threshold
 from ..ocr.registry import get_engine
@@ -61,9 +61,9 @@ def _marked_not_read(tables: list[Table], read: set[tuple[int, int]]) -> list[Ta
             for ti, table in enumerate(tables)]  # fmt: skip
 
 
-def unread_cells(results: list[PageResult]) -> dict[int, list[BBox]]:
-    """The boxes of the cells left unread, by page number."""
-    return {r.page.number: [c.bbox for t in r.page.tables for c in t.cells if c.source == NOT_READ]
+def unread_cells(results: list[PageResult]) -> dict[int, set[tuple[float, ...]]]:
+    """The (rounded) boxes of the cells left unread, by page number."""
+    return {r.page.number: {tuple(c.bbox.rounded()) for t in r.page.tables for c in t.cells if c.source == NOT_READ}
             for r in results if isinstance(r, ScanResult) and r.scan is not None}  # fmt: skip
 
 

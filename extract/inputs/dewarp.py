@@ -190,8 +190,8 @@ def _field(rules: list[np.ndarray], length: int, across: int) -> np.ndarray:
     return cv2.resize(coarse.astype(np.float32), (length, across), interpolation=cv2.INTER_LINEAR)
 
 
-def _rule_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    ink = _ink(gray)
+def _rule_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The straight horizontal and vertical runs of ``ink`` at least RULE_OPEN_PX long."""
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (RULE_OPEN_PX, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, RULE_OPEN_PX)))
     return horizontal, vertical
@@ -208,8 +208,8 @@ def dewarp(image: np.ndarray) -> Dewarp:
     composes it with its own warp so that the photo is resampled once."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     h, w = gray.shape
-    horizontal, vertical = _rule_masks(gray)
     ink = _ink(gray)
+    horizontal, vertical = _rule_masks(ink)
     rows = [_extend(rule, ink) for rule in trace_rules(horizontal)]  # points (x, y)
     ink_t = np.ascontiguousarray(ink.T)
     columns = [_extend(rule, ink_t) for rule in trace_rules(np.ascontiguousarray(vertical.T))]  # points (y, x)

@@ -335,12 +335,13 @@ def find_page(image: np.ndarray) -> FoundPage | None:
     given), or None for an image whose paper fills the frame (a scan: read as it is).
     Raises UnreadablePage for paper too small or a page too blurred to read."""
     small, paper, scale = _paper_mask(image)
-    cut = cut_off_sides(image, paper)  # rules running out of the frame where the paper does
-    if cut:
-        raise _cut_off(cut)
     corners = _corners_of(small, paper, scale)
-    if corners is not None and len(paper_at_edges(paper)) >= 2:
-        corners = None  # "paper" running into two edges of the frame is a bright desk, or a close-up
+    if corners is not None:  # paper told from its desk: rules running out of the frame where it does
+        cut = cut_off_sides(image, paper)
+        if cut:
+            raise _cut_off(cut)
+        if len(paper_at_edges(paper)) >= 2:
+            corners = None  # "paper" running into two edges of the frame is a bright desk, or a close-up
     if corners is not None:
         size = page_size(corners)
         tl, tr, br, bl = corners
